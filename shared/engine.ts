@@ -1,0 +1,628 @@
+/**
+ * The live engine of one open packet: a single HyperFormula instance holds every sheet of the packet and
+ * every check compiled to formulas. All changes go through `apply`, `insertRows`, `removeRows`, `undo`
+ * and `redo`; each returns the cells that changed and the findings that appeared, went away or changed.
+ */
+import { DetailedCellError, HyperFormula, type ExportedChange, type RawCellContent } from 'hyperformula';
+import { a1, parseSheetRange, quoteSheet } from './a1.js';
+import { registerApprox } from './approx.js';
+import {
+  declarationCodeColumn, declarationTables, expandDeclaration, parseParams, splitLocate, type ConcreteCheck,
+} from './checks.js';
+import { PacketError } from './errors.js';
+import { formatMoney, parseUserInput } from './format.js';
+import { FormulaTranslator, joinMessage, splitMessage, strictVariant } from './formula.js';
+import { colIndex } from './a1.js';
+import type { Cell, CellValue, CheckDef, Packet, Severity, SheetModel } from './model.js';
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  /** holds within the 尾数差 allowance, fails without it */
+  rounding: boolean;
+  sheet: string;
+  /** A1 cells or ranges on `sheet` to highlight */
+  cells: string[];
+  message: string;
+}
+
+export interface CellEdit {
+  sheet: string;
+  row: number;
+  col: number;
+  value: CellValue;
+}
+
+export interface ChangedCell {
+  sheet: string;
+  row: number;
+  col: number;
+}
+
+export interface EditResult {
+  changed: ChangedCell[];
+  added: Finding[];
+  removed: Finding[];
+  updated: Finding[];
+  rejected: { sheet: string; row: number; col: number; reason: string }[];
+  /** the sheets whose rows were inserted or removed */
+  structural: string[];
+}
+
+interface CompiledCheck {
+  check: ConcreteCheck;
+  nLoc: number;
+  parts: string[];
+  nExpr: number;
+}
+
+interface CheckGroup {
+  hfName: string;
+  hfId: number;
+  /** the 层级/名称一致 declaration it was expanded from; undefined for the group of 公式 checks */
+  decl?: CheckDef;
+  checks: CompiledCheck[];
+}
+
+type UndoEntry =
+  | { kind: 'cells'; cells: { sheet: string; row: number; col: number; before: CellValue; after: CellValue }[] }
+  | { kind: 'rows'; sheet: string; row: number; count: number; op: 'insert' | 'remove'; snapshot: ModelRows };
+
+interface ModelRows {
+  cells: (Cell | null)[][];
+  heights: (number | undefined)[];
+  merges: string[];
+}
+
+const FORMULA_GROUP = '__审核';
+const MAX_UNDO = 500;
+/** money and count cells: a typed text there is a finding, not a silently ignored value */
+const NUMERIC_FMT = /0\.00|#,##0|^0$/;
+
+export function isNumericFormat(fmt: string | undefined): boolean {
+  return !!fmt && NUMERIC_FMT.test(fmt);
+}
+
+export class PacketSession {
+  readonly packet: Packet;
+  private hf: HyperFormula;
+  private tr = new FormulaTranslator();
+  private sheetIds = new Map<string, number>();
+  private groups: CheckGroup[] = [];
+  private current = new Map<string, Finding>();
+  private undoStack: UndoEntry[] = [];
+  private redoStack: UndoEntry[] = [];
+  /** edits since the last save */
+  dirty = false;
+
+  constructor(packet: Packet) {
+    registerApprox();
+    this.packet = packet;
+    for (const n of packet.names) this.tr.alias(n.name);
+    const sheets: Record<string, RawCellContent[][]> = {};
+    for (const s of packet.sheets) sheets[s.name] = this.sheetContent(s);
+
+    const formulaChecks: ConcreteCheck[] = [];
+    const generated: { decl: CheckDef; checks: ConcreteCheck[] }[] = [];
+    for (const d of packet.checks) {
+      if (d.kind === '公式') formulaChecks.push(...expandDeclaration(packet, d));
+      else generated.push({ decl: d, checks: expandDeclaration(packet, d) });
+    }
+    const pending: { name: string; decl?: CheckDef; checks: ConcreteCheck[] }[] = [
+      { name: FORMULA_GROUP, checks: formulaChecks },
+      ...generated.map((g, i) => ({ name: `__gen${i}_${g.decl.id}`, decl: g.decl, checks: g.checks })),
+    ];
+    const compiled = pending.map((p) => ({ ...p, rows: this.compileGroup(p.checks) }));
+    for (const c of compiled) sheets[c.name] = c.rows.content;
+
+    const named = packet.names.map((n) => ({ name: this.tr.alias(n.name), expression: this.tr.toEngine(n.ref) }));
+    try {
+      this.hf = HyperFormula.buildFromSheets(sheets, { licenseKey: 'gpl-v3', undoLimit: MAX_UNDO, useArrayArithmetic: false }, named);
+    } catch (e) {
+      throw new PacketError(`公开包的公式无法载入：${(e as Error).message}`);
+    }
+    for (const s of packet.sheets) this.sheetIds.set(s.name, this.hf.getSheetId(s.name)!);
+    this.groups = compiled.map((c) => ({ hfName: c.name, hfId: this.hf.getSheetId(c.name)!, decl: c.decl, checks: c.rows.checks }));
+    for (const g of this.groups) for (let i = 0; i < g.checks.length; i++) this.store(this.evaluate(g, i));
+    for (const s of packet.sheets) this.scanTypes(s);
+    this.refreshCachedValues();
+  }
+
+  // ---- building ----
+
+  private sheetContent(s: SheetModel): RawCellContent[][] {
+    return s.cells.map((row) =>
+      row.map((c) => {
+        if (!c) return null;
+        if (c.f) return this.tr.toEngine(c.f);
+        const v = c.v ?? null;
+        // text that looks like a formula is data here, never code
+        return typeof v === 'string' && v.startsWith('=') ? `'${v}` : v;
+      }),
+    );
+  }
+
+  private compileGroup(checks: ConcreteCheck[]): { content: RawCellContent[][]; checks: CompiledCheck[] } {
+    const content: RawCellContent[][] = [];
+    const out: CompiledCheck[] = [];
+    for (const check of checks) {
+      const tol = this.tr.toEngine(check.formula);
+      const { parts, exprs } = splitMessage(check.message);
+      content.push([
+        tol,
+        strictVariant(tol),
+        ...check.locate.map((l) => this.tr.toEngine(l)),
+        ...exprs.map((e) => this.tr.toEngine(e)),
+      ]);
+      out.push({ check, nLoc: check.locate.length, parts, nExpr: exprs.length });
+    }
+    return { content, checks: out };
+  }
+
+  // ---- reading ----
+
+  sheetId(name: string): number {
+    const id = this.sheetIds.get(name);
+    if (id === undefined) throw new PacketError(`工作表「${name}」不存在。`);
+    return id;
+  }
+
+  sheet(name: string): SheetModel {
+    const s = this.packet.sheets.find((x) => x.name === name);
+    if (!s) throw new PacketError(`工作表「${name}」不存在。`);
+    return s;
+  }
+
+  getValue(sheet: string, row: number, col: number): CellValue {
+    const v = this.hf.getCellValue({ sheet: this.sheetId(sheet), row, col });
+    if (v instanceof DetailedCellError) return v.value;
+    return v as CellValue;
+  }
+
+  /** Formula text in Excel syntax (with '='), or undefined for a literal cell. */
+  getFormula(sheet: string, row: number, col: number): string | undefined {
+    const f = this.hf.getCellFormula({ sheet: this.sheetId(sheet), row, col });
+    return f ? `=${this.tr.fromEngine(f)}` : undefined;
+  }
+
+  isInput(sheet: string, row: number, col: number): boolean {
+    return !!this.sheet(sheet).cells[row]?.[col]?.input;
+  }
+
+  /** Evaluate an ad-hoc formula against the packet (narrative, summaries). */
+  calculate(formula: string, sheet?: string): CellValue {
+    const sid = sheet ? this.sheetId(sheet) : 0;
+    const v = this.hf.calculateFormula(this.tr.toEngine(formula), sid);
+    if (v instanceof DetailedCellError) return v.value;
+    if (Array.isArray(v)) return null;
+    return v as CellValue;
+  }
+
+  findings(): Finding[] {
+    return sortFindings([...this.current.values()]);
+  }
+
+  private fmt(v: unknown): string {
+    if (v instanceof DetailedCellError) return v.value;
+    if (typeof v === 'number') return formatMoney(v);
+    if (v === null || v === undefined || v === '') return '空';
+    if (typeof v === 'boolean') return v ? '是' : '否';
+    return String(v);
+  }
+
+  private evaluate(g: CheckGroup, i: number): { rule: string; finding: Finding | null } {
+    const cc = g.checks[i];
+    const at = (col: number) => this.hf.getCellValue({ sheet: g.hfId, row: i, col });
+    const tol = at(0);
+    const strict = at(1);
+    const locs: string[] = [];
+    for (let k = 0; k < cc.nLoc; k++) {
+      const f = this.hf.getCellFormula({ sheet: g.hfId, row: i, col: 2 + k });
+      locs.push(f ? this.tr.fromEngine(f) : cc.check.locate[k]);
+    }
+    const firstLoc = parseSheetRange(locs[0] ?? '', '');
+    const sheet = firstLoc?.sheet ?? '';
+    const cells = locs
+      .map((l) => parseSheetRange(l, sheet))
+      .filter((r): r is NonNullable<typeof r> => !!r && r.sheet === sheet)
+      .map((r) => (r.top === r.bottom && r.left === r.right ? a1(r.top, r.left) : `${a1(r.top, r.left)}:${a1(r.bottom, r.right)}`));
+    const base = { rule: cc.check.rule, severity: cc.check.severity, sheet, cells };
+    const broken = [tol, strict].find((v) => v instanceof DetailedCellError) as DetailedCellError | undefined;
+    if (broken) {
+      const msg =
+        broken.value === '#REF!'
+          ? `审核 ${cc.check.source} 引用的单元格已被删除（#REF!），该审核无法执行：请撤销删除或修改审核公式。`
+          : `审核 ${cc.check.source} 无法计算（${broken.value}）：相关单元格中可能填入了非数字内容，请检查 ${locs.join('、')}。`;
+      return { rule: cc.check.rule, finding: { ...base, rounding: false, message: msg } };
+    }
+    if (strict === true) return { rule: cc.check.rule, finding: null };
+    const exprs: string[] = [];
+    for (let k = 0; k < cc.nExpr; k++) exprs.push(this.fmt(at(2 + cc.nLoc + k)));
+    let message = cc.parts.map((p, k) => p + (k < exprs.length ? exprs[k] : '')).join('');
+    if (tol === true) {
+      message += '（在尾数误差允许范围内，系金额单位换算的尾数差，可不调整）';
+      return { rule: cc.check.rule, finding: { ...base, severity: 'warning', rounding: true, message } };
+    }
+    return { rule: cc.check.rule, finding: { ...base, rounding: false, message } };
+  }
+
+  private store(r: { rule: string; finding: Finding | null }): void {
+    if (r.finding) this.current.set(r.rule, r.finding);
+    else this.current.delete(r.rule);
+  }
+
+  // ---- type findings: text in a number cell ----
+
+  private typeRule(sheet: string, row: number, col: number): string {
+    return `类型:${sheet}!${a1(row, col)}`;
+  }
+
+  private typeFinding(s: SheetModel, row: number, col: number): Finding | null {
+    const c = s.cells[row]?.[col];
+    if (!c?.input || c.s === undefined || !isNumericFormat(this.packet.styles[c.s]?.numFmt)) return null;
+    const v = this.hf.getCellValue({ sheet: this.sheetId(s.name), row, col });
+    if (typeof v !== 'string' || v === '') return null;
+    return {
+      rule: this.typeRule(s.name, row, col),
+      severity: 'error',
+      rounding: false,
+      sheet: s.name,
+      cells: [a1(row, col)],
+      message: `${s.name} ${a1(row, col)} 应填数字，现为文字「${v.length > 20 ? v.slice(0, 20) + '…' : v}」，不参与合计：请改为数字或清空。`,
+    };
+  }
+
+  private scanTypes(s: SheetModel): void {
+    s.cells.forEach((row, r) => row.forEach((_c, c) => {
+      const f = this.typeFinding(s, r, c);
+      if (f) this.current.set(f.rule, f);
+    }));
+  }
+
+  // ---- the one edit path ----
+
+  apply(edits: CellEdit[]): EditResult {
+    const rejected: EditResult['rejected'] = [];
+    const accepted: { sheet: string; row: number; col: number; before: CellValue; after: CellValue }[] = [];
+    for (const e of edits) {
+      const s = this.packet.sheets.find((x) => x.name === e.sheet);
+      if (!s) {
+        rejected.push({ ...e, reason: `工作表「${e.sheet}」不存在` });
+        continue;
+      }
+      const cell = s.cells[e.row]?.[e.col];
+      if (!cell?.input) {
+        rejected.push({ sheet: e.sheet, row: e.row, col: e.col, reason: `${e.sheet} ${a1(e.row, e.col)} 不是填报单元格（标题、公式或合计单元格不能直接修改）` });
+        continue;
+      }
+      const after = normalizeValue(e.value, this.packet.styles[cell.s ?? -1]?.numFmt);
+      const before = cell.v ?? null;
+      if (before === after) continue;
+      accepted.push({ sheet: e.sheet, row: e.row, col: e.col, before, after });
+    }
+    if (!accepted.length) return { ...emptyResult(), rejected };
+    const result = this.applyCells(accepted.map((a) => ({ ...a, value: a.after })));
+    this.pushUndo({ kind: 'cells', cells: accepted });
+    return { ...result, rejected };
+  }
+
+  private applyCells(cells: { sheet: string; row: number; col: number; value: CellValue }[]): EditResult {
+    for (const c of cells) this.sheet(c.sheet).cells[c.row]![c.col]!.v = c.value ?? undefined;
+    const regen = this.declarationsTouched(cells);
+    const before = new Map(this.current);
+    const changes = this.hf.batch(() => {
+      for (const c of cells) {
+        const v = typeof c.value === 'string' && c.value.startsWith('=') ? `'${c.value}` : c.value;
+        this.hf.setCellContents({ sheet: this.sheetId(c.sheet), row: c.row, col: c.col }, v);
+      }
+      for (const g of regen) this.regenerate(g);
+    });
+    for (const c of cells) {
+      const s = this.sheet(c.sheet);
+      const f = this.typeFinding(s, c.row, c.col);
+      const rule = this.typeRule(c.sheet, c.row, c.col);
+      if (f) this.current.set(rule, f);
+      else this.current.delete(rule);
+    }
+    this.dirty = true;
+    return this.afterChange(changes, regen, before, []);
+  }
+
+  private declarationsTouched(cells: { sheet: string; col: number }[]): CheckGroup[] {
+    return this.groups.filter((g) => {
+      if (!g.decl) return false;
+      const tables = declarationTables(g.decl);
+      const codeCol = declarationCodeColumn(g.decl);
+      const nameCol = colIndex(parseParams(g.decl.params)['名称列'] ?? 'B');
+      return cells.some((c) => tables.includes(c.sheet) && (c.col === codeCol || c.col === nameCol));
+    });
+  }
+
+  /** Re-expand a declaration over the rows that exist now and replace its compiled sheet. */
+  private regenerate(g: CheckGroup): void {
+    const compiled = this.compileGroup(expandDeclaration(this.packet, g.decl!));
+    this.hf.setSheetContent(g.hfId, compiled.content);
+    g.checks = compiled.checks;
+  }
+
+  private afterChange(changes: ExportedChange[], regen: CheckGroup[], before: Map<string, Finding>, structural: string[]): EditResult {
+    const changed: ChangedCell[] = [];
+    const affected = new Map<CheckGroup, Set<number>>();
+    const byId = new Map(this.groups.map((g) => [g.hfId, g]));
+    const userSheets = new Map([...this.sheetIds].map(([n, id]) => [id, n]));
+    for (const ch of changes) {
+      if (!('address' in ch) || !('row' in ch.address)) continue;
+      const { sheet, row, col } = ch.address as { sheet: number; row: number; col: number };
+      const g = byId.get(sheet);
+      if (g) {
+        if (!affected.has(g)) affected.set(g, new Set());
+        affected.get(g)!.add(row);
+      } else {
+        const name = userSheets.get(sheet);
+        if (name !== undefined) changed.push({ sheet: name, row, col });
+      }
+    }
+    for (const g of regen) {
+      for (const [rule, f] of this.current) if (!rule.startsWith('类型:') && ruleSource(f, rule, g)) this.current.delete(rule);
+      affected.set(g, new Set(g.checks.map((_c, i) => i)));
+    }
+    for (const [g, rows] of affected) for (const i of rows) if (i < g.checks.length) this.store(this.evaluate(g, i));
+    this.refreshCachedValues(changed);
+    return { changed, ...diffFindings(before, this.current), rejected: [], structural };
+  }
+
+  // ---- rows ----
+
+  insertRows(sheet: string, row: number, count = 1): EditResult {
+    const s = this.sheet(sheet);
+    if (row < 0 || row > s.cells.length || count < 1 || count > 1000) throw new PacketError(`无法在 ${sheet} 第 ${row + 1} 行插入 ${count} 行。`);
+    const snapshot = this.snapshotRows(s);
+    insertModelRows(s, row, count);
+    const result = this.structural(sheet, () => this.hf.addRows(this.sheetId(sheet), [row, count]));
+    this.pushUndo({ kind: 'rows', sheet, row, count, op: 'insert', snapshot });
+    return result;
+  }
+
+  removeRows(sheet: string, row: number, count = 1): EditResult {
+    const s = this.sheet(sheet);
+    if (row < 0 || row + count > s.cells.length || count < 1) throw new PacketError(`无法删除 ${sheet} 第 ${row + 1} 行起的 ${count} 行。`);
+    for (let r = row; r < row + count; r++) {
+      if (s.cells[r]?.some((c) => c && !c.input && (c.f || (c.v !== undefined && c.v !== null && c.v !== '')))) {
+        throw new PacketError(`${sheet} 第 ${r + 1} 行含有模板的固定内容（标题、合计或公式），不能删除；只能删除科目行或指标行。`);
+      }
+    }
+    const snapshot = this.snapshotRows(s);
+    removeModelRows(s, row, count);
+    const result = this.structural(sheet, () => this.hf.removeRows(this.sheetId(sheet), [row, count]));
+    this.pushUndo({ kind: 'rows', sheet, row, count, op: 'remove', snapshot });
+    return result;
+  }
+
+  private structural(sheet: string, op: () => void): EditResult {
+    const regen = this.groups.filter((g) => g.decl && declarationTables(g.decl).includes(sheet));
+    const before = new Map(this.current);
+    const changes = this.hf.batch(() => {
+      op();
+      for (const g of regen) this.regenerate(g);
+    });
+    this.rescanTypes(sheet);
+    this.dirty = true;
+    return this.afterChange(changes, regen, before, [sheet]);
+  }
+
+  private rescanTypes(sheet: string): void {
+    for (const rule of [...this.current.keys()]) if (rule.startsWith(`类型:${sheet}!`)) this.current.delete(rule);
+    this.scanTypes(this.sheet(sheet));
+  }
+
+  private snapshotRows(s: SheetModel): ModelRows {
+    return { cells: s.cells.map((r) => r.map((c) => (c ? { ...c } : null))), heights: [...s.rowHeights], merges: [...s.merges] };
+  }
+
+  // ---- undo / redo ----
+
+  private pushUndo(e: UndoEntry): void {
+    this.undoStack.push(e);
+    if (this.undoStack.length > MAX_UNDO) this.undoStack.shift();
+    this.redoStack = [];
+  }
+
+  canUndo(): boolean {
+    return this.undoStack.length > 0 && this.hf.isThereSomethingToUndo();
+  }
+
+  canRedo(): boolean {
+    return this.redoStack.length > 0 && this.hf.isThereSomethingToRedo();
+  }
+
+  undo(): EditResult | null {
+    const e = this.undoStack.pop();
+    if (!e) return null;
+    this.redoStack.push(e);
+    return this.replay(e, 'undo');
+  }
+
+  redo(): EditResult | null {
+    const e = this.redoStack.pop();
+    if (!e) return null;
+    this.undoStack.push(e);
+    return this.replay(e, 'redo');
+  }
+
+  private replay(e: UndoEntry, dir: 'undo' | 'redo'): EditResult {
+    const before = new Map(this.current);
+    let snapshotAfter: ModelRows | undefined;
+    if (e.kind === 'cells') {
+      for (const c of e.cells) this.sheet(c.sheet).cells[c.row]![c.col]!.v = (dir === 'undo' ? c.before : c.after) ?? undefined;
+    } else {
+      const s = this.sheet(e.sheet);
+      if (dir === 'undo') {
+        snapshotAfter = this.snapshotRows(s);
+        restoreRows(s, e.snapshot);
+      } else if (e.op === 'insert') insertModelRows(s, e.row, e.count);
+      else removeModelRows(s, e.row, e.count);
+    }
+    const touchedSheets = e.kind === 'cells' ? e.cells : [{ sheet: e.sheet, col: -1 }];
+    const regen =
+      e.kind === 'cells'
+        ? this.declarationsTouched(e.cells)
+        : this.groups.filter((g) => g.decl && declarationTables(g.decl).includes(e.sheet));
+    const changes = dir === 'undo' ? this.hf.undo() : this.hf.redo();
+    // HyperFormula restored the compiled check sheets; bring their metadata back in line with them
+    for (const g of regen) g.checks = this.compileGroup(expandDeclaration(this.packet, g.decl!)).checks;
+    void snapshotAfter;
+    for (const t of new Set(touchedSheets.map((c) => c.sheet))) this.rescanTypes(t);
+    this.dirty = true;
+    return this.afterChange(changes, regen, before, e.kind === 'rows' ? [e.sheet] : []);
+  }
+
+  // ---- back to the model ----
+
+  /** Cached values of formula cells, so the model (and a saved file) shows what the engine computed. */
+  private refreshCachedValues(only?: ChangedCell[]): void {
+    const visit = (s: SheetModel, r: number, c: number) => {
+      const cell = s.cells[r]?.[c];
+      if (!cell?.f) return;
+      const v = this.getValue(s.name, r, c);
+      cell.v = v ?? undefined;
+    };
+    if (only) {
+      for (const ch of only) visit(this.sheet(ch.sheet), ch.row, ch.col);
+      return;
+    }
+    for (const s of this.packet.sheets) s.cells.forEach((row, r) => row.forEach((_c, c) => visit(s, r, c)));
+  }
+
+  /** The packet as it stands, formulas and references shifted by row operations, ready to write. */
+  toPacket(): Packet {
+    for (const s of this.packet.sheets) {
+      const id = this.sheetId(s.name);
+      s.cells.forEach((row, r) =>
+        row.forEach((cell, c) => {
+          if (!cell?.f) return;
+          const f = this.hf.getCellFormula({ sheet: id, row: r, col: c });
+          if (f) cell.f = this.tr.fromEngine(f);
+          const v = this.getValue(s.name, r, c);
+          cell.v = v ?? undefined;
+        }),
+      );
+    }
+    const fg = this.groups.find((g) => g.hfName === FORMULA_GROUP)!;
+    const byRule = new Map(fg.checks.map((c, i) => [c.check.rule, i]));
+    const checks = this.packet.checks.map((d) => {
+      if (d.kind !== '公式') return d;
+      const i = byRule.get(d.id);
+      if (i === undefined) return d;
+      const cc = fg.checks[i];
+      const read = (col: number) => {
+        const f = this.hf.getCellFormula({ sheet: fg.hfId, row: i, col });
+        return f ? this.tr.fromEngine(f) : '';
+      };
+      const locate = Array.from({ length: cc.nLoc }, (_x, k) => read(2 + k)).join(',');
+      const exprs = Array.from({ length: cc.nExpr }, (_x, k) => read(2 + cc.nLoc + k));
+      return { ...d, formula: read(0) || d.formula, locate: locate || d.locate, message: joinMessage(cc.parts, exprs) };
+    });
+    const names = this.packet.names.map((n) => {
+      const ex = this.hf.getNamedExpressionFormula(this.tr.alias(n.name));
+      return ex ? { name: n.name, ref: this.tr.fromEngine(ex) } : n;
+    });
+    return { ...this.packet, checks, names };
+  }
+
+  destroy(): void {
+    this.hf.destroy();
+  }
+}
+
+function ruleSource(_f: Finding, rule: string, g: CheckGroup): boolean {
+  return !!g.decl && rule.startsWith(`${g.decl.id}:`);
+}
+
+function emptyResult(): EditResult {
+  return { changed: [], added: [], removed: [], updated: [], rejected: [], structural: [] };
+}
+
+function sameFinding(a: Finding, b: Finding): boolean {
+  return a.message === b.message && a.severity === b.severity && a.rounding === b.rounding && a.cells.join() === b.cells.join() && a.sheet === b.sheet;
+}
+
+function diffFindings(before: Map<string, Finding>, after: Map<string, Finding>) {
+  const added: Finding[] = [];
+  const removed: Finding[] = [];
+  const updated: Finding[] = [];
+  for (const [k, f] of after) {
+    const b = before.get(k);
+    if (!b) added.push(f);
+    else if (!sameFinding(b, f)) updated.push(f);
+  }
+  for (const [k, f] of before) if (!after.has(k)) removed.push(f);
+  return { added, removed, updated };
+}
+
+export function sortFindings(list: Finding[]): Finding[] {
+  const rank = (f: Finding) => (f.severity === 'error' ? 0 : f.rounding ? 2 : 1);
+  return list.sort((a, b) => rank(a) - rank(b) || a.sheet.localeCompare(b.sheet, 'zh') || a.rule.localeCompare(b.rule, 'zh'));
+}
+
+export function normalizeValue(v: CellValue, numFmt: string | undefined): CellValue {
+  if (typeof v === 'string') {
+    const p = parseUserInput(v);
+    if (typeof p === 'number' && (isNumericFormat(numFmt) || !numFmt)) return p;
+    if (p === null) return null;
+    return isNumericFormat(numFmt) ? p : v.trim() === '' ? null : v;
+  }
+  if (typeof v === 'number' && !Number.isFinite(v)) return null;
+  return v;
+}
+
+function blankRowLike(row: (Cell | null)[]): (Cell | null)[] {
+  return row.map((c) => (c ? { ...(c.s !== undefined ? { s: c.s } : {}), ...(c.input ? { input: true } : {}) } : null));
+}
+
+function shiftMerges(merges: string[], row: number, delta: number): string[] {
+  const out: string[] = [];
+  for (const m of merges) {
+    const [a, b] = m.split(':');
+    const pa = /^([A-Z]+)(\d+)$/.exec(a)!;
+    const pb = /^([A-Z]+)(\d+)$/.exec(b ?? a)!;
+    let top = Number(pa[2]) - 1;
+    let bottom = Number(pb[2]) - 1;
+    if (delta < 0) {
+      const end = row - delta;
+      if (top >= row && bottom < end) continue;
+      if (top >= end) top += delta;
+      else if (top >= row) top = row;
+      if (bottom >= end) bottom += delta;
+      else if (bottom >= row) bottom = row - 1;
+      if (bottom < top) continue;
+    } else {
+      if (top >= row) top += delta;
+      if (bottom >= row) bottom += delta;
+    }
+    out.push(`${pa[1]}${top + 1}:${pb[1]}${bottom + 1}`);
+  }
+  return out;
+}
+
+/** A new row takes the look and the input flags of the row it is inserted at (or the one above at the end). */
+export function insertModelRows(s: SheetModel, row: number, count: number): void {
+  const like = s.cells[row] ?? s.cells[row - 1] ?? [];
+  const rows = Array.from({ length: count }, () => blankRowLike(like));
+  s.cells.splice(row, 0, ...rows);
+  s.rowHeights.splice(row, 0, ...Array.from({ length: count }, () => s.rowHeights[row] ?? s.rowHeights[row - 1]));
+  s.merges = shiftMerges(s.merges, row, count);
+}
+
+export function removeModelRows(s: SheetModel, row: number, count: number): void {
+  s.cells.splice(row, count);
+  s.rowHeights.splice(row, count);
+  s.merges = shiftMerges(s.merges, row, -count);
+}
+
+function restoreRows(s: SheetModel, snap: ModelRows): void {
+  s.cells = snap.cells.map((r) => r.map((c) => (c ? { ...c } : null)));
+  s.rowHeights = [...snap.heights];
+  s.merges = [...snap.merges];
+}
+
+export { quoteSheet, splitLocate };

@@ -1,0 +1,126 @@
+/**
+ * Translating between the Excel formula text a template carries and what HyperFormula parses:
+ * HyperFormula needs non-ASCII sheet names quoted and rejects non-ASCII defined names, so those get
+ * ASCII aliases inside the engine and their Chinese names back on the way out.
+ */
+
+const IDENT_CHAR = /[A-Za-z0-9_.\u0080-\uffff]/;
+
+/** Split formula text into code and literal segments ("strings" and 'quoted sheet names' are literal). */
+function segments(formula: string): { text: string; literal: boolean }[] {
+  const out: { text: string; literal: boolean }[] = [];
+  let i = 0;
+  let start = 0;
+  while (i < formula.length) {
+    const ch = formula[i];
+    if (ch === '"' || ch === "'") {
+      if (i > start) out.push({ text: formula.slice(start, i), literal: false });
+      let j = i + 1;
+      while (j < formula.length) {
+        if (formula[j] === ch) {
+          if (formula[j + 1] === ch) j += 2;
+          else break;
+        } else j++;
+      }
+      out.push({ text: formula.slice(i, j + 1), literal: true });
+      i = j + 1;
+      start = i;
+    } else i++;
+  }
+  if (start < formula.length) out.push({ text: formula.slice(start), literal: false });
+  return out;
+}
+
+function mapCode(formula: string, fn: (code: string) => string): string {
+  return segments(formula)
+    .map((s) => (s.literal ? s.text : fn(s.text)))
+    .join('');
+}
+
+function replaceToken(code: string, token: string, by: string): string {
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const k = code.indexOf(token, i);
+    if (k < 0) break;
+    const before = k > 0 ? code[k - 1] : '';
+    const after = code[k + token.length] ?? '';
+    const whole = !(before && IDENT_CHAR.test(before)) && !(after && (IDENT_CHAR.test(after) || after === '!' || after === '('));
+    out += code.slice(i, k) + (whole ? by : token);
+    i = k + token.length;
+  }
+  return out + code.slice(i);
+}
+
+export class FormulaTranslator {
+  private toAlias = new Map<string, string>();
+  private toName = new Map<string, string>();
+
+  /** Register a defined name; returns the ASCII alias used inside HyperFormula. */
+  alias(name: string): string {
+    let a = this.toAlias.get(name);
+    if (!a) {
+      a = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `JSN_${this.toAlias.size}`;
+      this.toAlias.set(name, a);
+      this.toName.set(a, name);
+    }
+    return a;
+  }
+
+  /** Excel formula (without '=') → HyperFormula formula (with '='). */
+  toEngine(formula: string): string {
+    const names = [...this.toAlias.keys()].sort((a, b) => b.length - a.length);
+    const body = mapCode(formula.replace(/^=/, ''), (code) => {
+      let c = code.replace(/([A-Za-z0-9_.\u0080-\uffff]+)!/g, (m, ident: string) =>
+        /[^\x00-\x7f]/.test(ident) ? `'${ident}'!` : m,
+      );
+      for (const n of names) {
+        const a = this.toAlias.get(n)!;
+        if (a !== n) c = replaceToken(c, n, a);
+      }
+      return c;
+    });
+    return `=${body}`;
+  }
+
+  /** HyperFormula formula (with '=') → Excel formula (without '='). */
+  fromEngine(formula: string): string {
+    return mapCode(formula.replace(/^=/, ''), (code) => {
+      let c = code;
+      for (const [a, n] of this.toName) if (a !== n) c = replaceToken(c, a, n);
+      return c;
+    });
+  }
+}
+
+/** APPROX(...) → APPROXSTRICT(...): the same check with no rounding allowance. */
+export function strictVariant(engineFormula: string): string {
+  return mapCode(engineFormula, (code) => code.replace(/(^|[^A-Za-z0-9_.])APPROX\(/gi, '$1APPROXSTRICT('));
+}
+
+/** Split "说明 {expr} 文本 {expr}" into literal parts and placeholder expressions. */
+export function splitMessage(message: string): { parts: string[]; exprs: string[] } {
+  const parts: string[] = [];
+  const exprs: string[] = [];
+  let cur = '';
+  let i = 0;
+  while (i < message.length) {
+    if (message[i] === '{') {
+      const j = message.indexOf('}', i);
+      if (j > i) {
+        parts.push(cur);
+        exprs.push(message.slice(i + 1, j));
+        cur = '';
+        i = j + 1;
+        continue;
+      }
+    }
+    cur += message[i++];
+  }
+  parts.push(cur);
+  return { parts, exprs };
+}
+
+export function joinMessage(parts: string[], exprs: string[]): string {
+  return parts.map((p, i) => (i < exprs.length ? `${p}{${exprs[i]}}` : p)).join('');
+}

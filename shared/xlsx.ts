@@ -1,0 +1,327 @@
+/** Packet ⇄ .xlsx bytes, through ExcelJS. Takes and returns bytes, never paths. */
+import ExcelJS from 'exceljs';
+import { PacketError } from './errors.js';
+import {
+  CHECK_SHEET, META_SHEET,
+  type Cell, type CellStyle, type CellValue, type CheckDef, type DefinedName, type Packet, type SheetKind, type SheetModel,
+} from './model.js';
+
+/** Refuse anything larger before ExcelJS inflates it; a real packet with 1,000 forms is about 3 MB. */
+export const MAX_XLSX_BYTES = 64 * 1024 * 1024;
+
+const CHECK_HEADER = ['编号', '级别', '类型', '公式', '说明', '定位', '参数'];
+
+export function isZip(bytes: Uint8Array): boolean {
+  return bytes.length > 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+export async function loadWorkbook(bytes: Uint8Array, what = '文件'): Promise<ExcelJS.Workbook> {
+  if (bytes.length > MAX_XLSX_BYTES) {
+    throw new PacketError(`${what}过大（${(bytes.length / 1048576).toFixed(1)} MB），超过 ${MAX_XLSX_BYTES / 1048576} MB 的上限，未读取。`);
+  }
+  if (!isZip(bytes)) {
+    throw new PacketError(`${what}不是 Excel 工作簿（.xlsx）：文件内容不是 xlsx 格式。请确认文件未损坏，或先用 Excel/WPS 另存为 .xlsx。`);
+  }
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+  } catch (e) {
+    throw new PacketError(`${what}无法打开：xlsx 文件已损坏或不完整（${(e as Error).message}）。请找回完整的文件后重试。`);
+  }
+  return wb;
+}
+
+function plainValue(v: ExcelJS.CellValue): { v: CellValue; f?: string } {
+  if (v === null || v === undefined) return { v: null };
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return { v };
+  if (v instanceof Date) return { v: v.toISOString().slice(0, 10) };
+  if (typeof v === 'object') {
+    if ('formula' in v && typeof v.formula === 'string') return { v: resultValue(v.result), f: v.formula };
+    if ('sharedFormula' in v) return { v: resultValue((v as ExcelJS.CellSharedFormulaValue).result) };
+    if ('richText' in v) return { v: v.richText.map((t) => t.text).join('') };
+    if ('text' in v && typeof v.text === 'string') return { v: v.text };
+    if ('error' in v) return { v: String(v.error) };
+  }
+  return { v: String(v) };
+}
+
+function resultValue(r: unknown): CellValue {
+  if (r === null || r === undefined) return null;
+  if (typeof r === 'number' || typeof r === 'string' || typeof r === 'boolean') return r;
+  if (typeof r === 'object' && r && 'error' in r) return String((r as { error: unknown }).error);
+  return null;
+}
+
+class StyleTable {
+  readonly styles: CellStyle[] = [];
+  private index = new Map<string, number>();
+  constructor(initial: CellStyle[] = []) {
+    for (const s of initial) this.intern(s);
+  }
+  intern(s: CellStyle): number {
+    const key = JSON.stringify(s);
+    let i = this.index.get(key);
+    if (i === undefined) {
+      i = this.styles.length;
+      this.styles.push(s);
+      this.index.set(key, i);
+    }
+    return i;
+  }
+}
+
+function readStyle(c: ExcelJS.Cell): CellStyle | null {
+  const s: CellStyle = {};
+  const f = c.font;
+  if (f && (f.name || f.size || f.bold || f.italic)) {
+    s.font = {};
+    if (f.name) s.font.name = f.name;
+    if (f.size) s.font.size = f.size;
+    if (f.bold) s.font.bold = true;
+    if (f.italic) s.font.italic = true;
+  }
+  const a = c.alignment;
+  if (a && (a.horizontal || a.vertical || a.wrapText || a.indent)) {
+    s.align = {};
+    if (a.horizontal === 'left' || a.horizontal === 'center' || a.horizontal === 'right') s.align.h = a.horizontal;
+    if (a.vertical === 'top' || a.vertical === 'middle' || a.vertical === 'bottom') s.align.v = a.vertical;
+    if (a.wrapText) s.align.wrap = true;
+    if (a.indent) s.align.indent = a.indent;
+  }
+  const b = c.border;
+  if (b && (b.top || b.right || b.bottom || b.left)) {
+    s.border = {};
+    if (b.top?.style) s.border.t = true;
+    if (b.right?.style) s.border.r = true;
+    if (b.bottom?.style) s.border.b = true;
+    if (b.left?.style) s.border.l = true;
+  }
+  if (c.numFmt && c.numFmt !== 'General') s.numFmt = c.numFmt;
+  const fill = c.fill;
+  if (fill && fill.type === 'pattern' && fill.pattern === 'solid' && fill.fgColor?.argb) s.fill = fill.fgColor.argb;
+  return Object.keys(s).length ? s : null;
+}
+
+export function sheetKindOf(name: string, firstText: string): SheetKind {
+  if (name === '概况') return 'overview';
+  if (/^公开\d+表$/.test(name)) return 'table';
+  if (name === '绩效自评汇总') return 'summary';
+  if (firstText.includes('项目支出绩效自评表')) return 'form';
+  return 'other';
+}
+
+function text(v: ExcelJS.CellValue): string {
+  const p = plainValue(v).v;
+  return p === null ? '' : String(p);
+}
+
+function readChecks(ws: ExcelJS.Worksheet): CheckDef[] {
+  const checks: CheckDef[] = [];
+  ws.eachRow((row, r) => {
+    if (r === 1) return;
+    const get = (i: number) => text(row.getCell(i).value).trim();
+    const id = get(1);
+    if (!id) return;
+    const level = get(2);
+    const kind = get(3) || '公式';
+    if (kind !== '公式' && kind !== '层级' && kind !== '名称一致') {
+      throw new PacketError(`审核表第 ${r} 行（${id}）的类型「${kind}」无法识别：应为 公式、层级 或 名称一致。`);
+    }
+    checks.push({
+      id,
+      severity: level === '提示' ? 'warning' : 'error',
+      kind,
+      formula: get(4).replace(/^=/, ''),
+      message: get(5),
+      locate: get(6),
+      params: get(7),
+    });
+  });
+  return checks;
+}
+
+export async function readPacket(bytes: Uint8Array, what = '公开包'): Promise<Packet> {
+  const wb = await loadWorkbook(bytes, what);
+  return packetFromWorkbook(wb, what);
+}
+
+export function packetFromWorkbook(wb: ExcelJS.Workbook, what = '公开包'): Packet {
+  const checkWs = wb.getWorksheet(CHECK_SHEET);
+  const metaWs = wb.getWorksheet(META_SHEET);
+  if (!checkWs || !metaWs) {
+    const names = wb.worksheets.map((w) => w.name).slice(0, 6).join('、');
+    throw new PacketError(
+      `${what}不是决算公开包：缺少「${!checkWs ? CHECK_SHEET : META_SHEET}」工作表（工作表有：${names || '无'}）。` +
+        '若这是上年的决算表或其他单位导出的表格，请用「导入」而不是「打开」。',
+    );
+  }
+  const styles = new StyleTable();
+  const sheets: SheetModel[] = [];
+  for (const ws of wb.worksheets) {
+    if (ws === checkWs || ws === metaWs) continue;
+    sheets.push(readSheet(ws, styles));
+  }
+  const meta: Record<string, string> = {};
+  metaWs.eachRow((row) => {
+    const k = text(row.getCell(1).value).trim();
+    if (k) meta[k] = text(row.getCell(2).value);
+  });
+  const names: DefinedName[] = [];
+  for (const dn of wb.definedNames.model as { name: string; ranges: string[] }[]) {
+    if (dn.ranges.length === 1 && !dn.name.startsWith('_xlnm')) names.push({ name: dn.name, ref: dn.ranges[0] });
+  }
+  return { sheets, styles: styles.styles, checks: readChecks(checkWs), names, meta };
+}
+
+function readSheet(ws: ExcelJS.Worksheet, styles: StyleTable): SheetModel {
+  const rowCount = ws.rowCount;
+  const colCount = ws.columnCount;
+  const cells: (Cell | null)[][] = [];
+  const rowHeights: (number | undefined)[] = [];
+  for (let r = 1; r <= rowCount; r++) {
+    const row = ws.getRow(r);
+    rowHeights.push(row.height || undefined);
+    const out: (Cell | null)[] = [];
+    for (let c = 1; c <= colCount; c++) {
+      const cell = row.getCell(c);
+      const { v, f } = plainValue(cell.value);
+      const st = readStyle(cell);
+      const input = cell.protection?.locked === false;
+      if (v === null && !f && !st && !input) {
+        out.push(null);
+        continue;
+      }
+      const m: Cell = {};
+      if (v !== null) m.v = v;
+      if (f) m.f = f;
+      if (input) m.input = true;
+      if (st) m.s = styles.intern(st);
+      out.push(m);
+    }
+    while (out.length && out[out.length - 1] === null) out.pop();
+    cells.push(out);
+  }
+  const colWidths: number[] = [];
+  for (let c = 1; c <= colCount; c++) colWidths.push(ws.getColumn(c).width ?? 9);
+  const view = ws.views?.[0] as { state?: string; ySplit?: number } | undefined;
+  const ps = ws.pageSetup;
+  const titles = /^\$?(\d+):\$?(\d+)$/.exec(ps.printTitlesRow ?? '');
+  const firstText = text(ws.getCell(1, 1).value);
+  const m = ps.margins;
+  return {
+    name: ws.name,
+    kind: sheetKindOf(ws.name, firstText),
+    hidden: ws.state !== 'visible',
+    cells,
+    merges: [...((ws.model as { merges?: string[] }).merges ?? [])],
+    colWidths,
+    rowHeights,
+    frozenRows: view?.state === 'frozen' ? view.ySplit ?? 0 : 0,
+    print: {
+      orientation: ps.orientation === 'landscape' ? 'landscape' : 'portrait',
+      fitToWidth: !!ps.fitToPage,
+      ...(titles ? { titleRows: [Number(titles[1]), Number(titles[2])] as [number, number] } : {}),
+      ...(m ? { margins: { left: m.left, right: m.right, top: m.top, bottom: m.bottom } } : {}),
+    },
+  };
+}
+
+function writeStyle(cell: ExcelJS.Cell, s: CellStyle): void {
+  if (s.font) cell.font = { ...s.font };
+  if (s.align) {
+    cell.alignment = {
+      ...(s.align.h ? { horizontal: s.align.h } : {}),
+      ...(s.align.v ? { vertical: s.align.v } : {}),
+      ...(s.align.wrap ? { wrapText: true } : {}),
+      ...(s.align.indent ? { indent: s.align.indent } : {}),
+    };
+  }
+  if (s.border) {
+    const thin = { style: 'thin' as const };
+    cell.border = {
+      ...(s.border.t ? { top: thin } : {}),
+      ...(s.border.r ? { right: thin } : {}),
+      ...(s.border.b ? { bottom: thin } : {}),
+      ...(s.border.l ? { left: thin } : {}),
+    };
+  }
+  if (s.numFmt) cell.numFmt = s.numFmt;
+  if (s.fill) cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: s.fill } };
+}
+
+export interface WriteOptions {
+  /** keep the hidden 审核 and 公开包信息 sheets (a packet needs them; an export for others may leave them out) */
+  includeChecks?: boolean;
+  /** only these sheets (one workbook per table) */
+  onlySheets?: string[];
+}
+
+export function workbookFromPacket(packet: Packet, opts: WriteOptions = {}): ExcelJS.Workbook {
+  const includeChecks = opts.includeChecks ?? true;
+  const wb = new ExcelJS.Workbook();
+  wb.creator = '决算公开助手';
+  for (const sheet of packet.sheets) {
+    if (opts.onlySheets && !opts.onlySheets.includes(sheet.name)) continue;
+    writeSheet(wb, sheet, packet);
+  }
+  if (includeChecks) {
+    const cw = wb.addWorksheet(CHECK_SHEET, { state: 'hidden' });
+    cw.addRow(CHECK_HEADER);
+    for (const c of packet.checks) {
+      cw.addRow([c.id, c.severity === 'warning' ? '提示' : '错误', c.kind, c.formula ? `=${c.formula}` : '', c.message, c.locate, c.params]);
+    }
+    // The formula column is text: a check is data, it must not be evaluated by Excel in this sheet.
+    cw.getColumn(4).numFmt = '@';
+    [10, 6, 8, 60, 60, 24, 40].forEach((w, i) => (cw.getColumn(i + 1).width = w));
+    const mw = wb.addWorksheet(META_SHEET, { state: 'hidden' });
+    for (const [k, v] of Object.entries(packet.meta)) mw.addRow([k, v]);
+    mw.getColumn(1).width = 20;
+    mw.getColumn(2).width = 60;
+  }
+  const written = new Set(wb.worksheets.map((w) => w.name));
+  for (const n of packet.names) {
+    const sheet = /^'?(.*?)'?!/.exec(n.ref)?.[1]?.replace(/''/g, "'");
+    if (sheet && !written.has(sheet)) continue;
+    wb.definedNames.add(n.ref, n.name);
+  }
+  return wb;
+}
+
+function writeSheet(wb: ExcelJS.Workbook, sheet: SheetModel, packet: Packet): void {
+  const ws = wb.addWorksheet(sheet.name, {
+    state: sheet.hidden ? 'hidden' : 'visible',
+    views: sheet.frozenRows ? [{ state: 'frozen', ySplit: sheet.frozenRows, xSplit: 0 }] : [],
+    pageSetup: {
+      paperSize: 9,
+      orientation: sheet.print.orientation,
+      fitToPage: sheet.print.fitToWidth,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      horizontalCentered: true,
+      // ExcelJS writes half-relative print titles after a read, which LibreOffice ignores: always absolute
+      ...(sheet.print.titleRows ? { printTitlesRow: `$${sheet.print.titleRows[0]}:$${sheet.print.titleRows[1]}` } : {}),
+      ...(sheet.print.margins ? { margins: { ...sheet.print.margins, header: 0.3, footer: 0.3 } } : {}),
+    },
+  });
+  sheet.colWidths.forEach((w, i) => (ws.getColumn(i + 1).width = w));
+  sheet.cells.forEach((row, r) => {
+    const xr = ws.getRow(r + 1);
+    const h = sheet.rowHeights[r];
+    if (h) xr.height = h;
+    row.forEach((cell, c) => {
+      if (!cell) return;
+      const xc = xr.getCell(c + 1);
+      if (cell.f) xc.value = { formula: cell.f, result: cell.v ?? undefined } as ExcelJS.CellFormulaValue;
+      else if (cell.v !== undefined && cell.v !== null) xc.value = cell.v;
+      if (cell.s !== undefined) writeStyle(xc, packet.styles[cell.s]);
+      if (cell.input) xc.protection = { locked: false };
+    });
+  });
+  for (const m of sheet.merges) ws.mergeCells(m);
+}
+
+export async function writePacket(packet: Packet, opts: WriteOptions = {}): Promise<Uint8Array> {
+  const wb = workbookFromPacket(packet, opts);
+  const buf = await wb.xlsx.writeBuffer();
+  return new Uint8Array(buf as ArrayBuffer);
+}
