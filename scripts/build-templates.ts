@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { a1, colIndex } from '../shared/a1.js';
 import type { Cell, CellStyle, CheckDef, DefinedName, Packet, SheetModel } from '../shared/model.js';
 import { writePacket } from '../shared/xlsx.js';
+import { PacketSession } from '../shared/engine.js';
 
 const DIR = 'templates/jiangxi-2024';
 const MONEY = '#,##0.00';
@@ -551,8 +552,10 @@ function buildPacket(filled: boolean): Packet {
 }
 
 async function main() {
-  writeFileSync(`${DIR}/tables.xlsx`, await writePacket(buildPacket(false)));
-  writeFileSync(`${DIR}/reference-packet.xlsx`, await writePacket(buildPacket(true)));
+  // through the engine once, so every formula cell carries its computed value (Excel/WPS show it without recalculating)
+  const computed = (p: Packet) => new PacketSession(p).toPacket();
+  writeFileSync(`${DIR}/tables.xlsx`, await writePacket(computed(buildPacket(false))));
+  writeFileSync(`${DIR}/reference-packet.xlsx`, await writePacket(computed(buildPacket(true))));
   console.log(`wrote ${DIR}/tables.xlsx and ${DIR}/reference-packet.xlsx (${checks.length} 审核 rows)`);
 }
 

@@ -1,5 +1,6 @@
 /** Packet ⇄ .xlsx bytes, through ExcelJS. Takes and returns bytes, never paths. */
 import ExcelJS from 'exceljs';
+import { parseRange } from './a1.js';
 import { PacketError } from './errors.js';
 import {
   CHECK_SHEET, META_SHEET,
@@ -201,6 +202,22 @@ function readSheet(ws: ExcelJS.Worksheet, styles: StyleTable): SheetModel {
     while (out.length && out[out.length - 1] === null) out.pop();
     cells.push(out);
   }
+  const merges = [...((ws.model as { merges?: string[] }).merges ?? [])];
+  // ExcelJS repeats a merged range's value in every cell of it; only the top-left cell holds it
+  for (const m of merges) {
+    const r = parseRange(m);
+    if (!r) continue;
+    for (let row = r.top; row <= r.bottom; row++) {
+      for (let col = r.left; col <= r.right; col++) {
+        if (row === r.top && col === r.left) continue;
+        const c = cells[row]?.[col];
+        if (!c) continue;
+        delete c.v;
+        delete c.f;
+        if (c.s === undefined && !c.input) cells[row][col] = null;
+      }
+    }
+  }
   const colWidths: number[] = [];
   for (let c = 1; c <= colCount; c++) colWidths.push(ws.getColumn(c).width ?? 9);
   const view = ws.views?.[0] as { state?: string; ySplit?: number } | undefined;
@@ -213,7 +230,7 @@ function readSheet(ws: ExcelJS.Worksheet, styles: StyleTable): SheetModel {
     kind: sheetKindOf(ws.name, firstText),
     hidden: ws.state !== 'visible',
     cells,
-    merges: [...((ws.model as { merges?: string[] }).merges ?? [])],
+    merges,
     colWidths,
     rowHeights,
     frozenRows: view?.state === 'frozen' ? view.ySplit ?? 0 : 0,
