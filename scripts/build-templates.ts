@@ -297,7 +297,7 @@ function codeTable(T: string, title: string, heads: string[][], data: { total: A
 function table04(filled: boolean): SheetModel {
   const T = '公开04表';
   const b = new SheetBuilder(T, [30, 6, 14, 30, 6, 14, 14, 14, 14]);
-  let r = b.header('财政拨款收入支出决算总表', T);
+  const r = b.header('财政拨款收入支出决算总表', T);
   b.merge(r, 0, r, 2, '收 入');
   b.merge(r, 3, r, 8, '支 出');
   ['项 目', '行次', '金 额', '项目（按功能分类）', '行次', '合 计', '一般公共预算财政拨款', '政府性基金预算财政拨款', '国有资本经营预算财政拨款'].forEach((h, c) => b.text(r + 1, c, h, S.head));
@@ -390,7 +390,7 @@ function table04(filled: boolean): SheetModel {
 function table06(filled: boolean): SheetModel {
   const T = '公开06表';
   const b = new SheetBuilder(T, [10, 26, 12, 10, 26, 12, 10, 26, 12]);
-  let r = b.header('一般公共预算财政拨款基本支出决算表', T);
+  const r = b.header('一般公共预算财政拨款基本支出决算表', T);
   b.merge(r, 0, r, 2, '人员经费');
   b.merge(r, 3, r, 8, '公用经费');
   for (let p = 0; p < 3; p++) ['经济分类科目编码', '科目名称', '金额'].forEach((h, c) => b.text(r + 1, p * 3 + c, h, S.head));
@@ -448,7 +448,7 @@ function table06(filled: boolean): SheetModel {
 function table09(filled: boolean): SheetModel {
   const T = '公开09表';
   const b = new SheetBuilder(T, [44, 8, 14, 14, 14]);
-  let r = b.header('财政拨款“三公”经费支出决算表', T);
+  const r = b.header('财政拨款“三公”经费支出决算表', T);
   ['项目', '栏次', '年初预算数', '全年预算数', '决算数'].forEach((h, c) => b.text(r, c, h, S.head));
   ['行次', '', '1', '2', '3'].forEach((h, c) => b.text(r + 1, c, h, S.head));
   const first = r + 2;
@@ -479,7 +479,7 @@ function table09(filled: boolean): SheetModel {
 function table10(filled: boolean): SheetModel {
   const T = '公开10表';
   const b = new SheetBuilder(T, [52, 8, 14]);
-  let r = b.header('国有资产占用情况表', T, '单位：台、辆、套');
+  const r = b.header('国有资产占用情况表', T, '单位：台、辆、套');
   ['项 目', '栏次', '决算数'].forEach((h, c) => b.text(r, c, h, S.head));
   const first = r + 1;
   const labels = ['一、车辆数合计(台、辆)', '1. 副部（省）级及以上领导用车', '2. 主要负责人用车', '3. 机要通信用车', '4. 应急保障用车', '5. 执法执勤用车', '6. 特种专业技术用车', '7. 离退休干部服务用车', '8. 其他用车', '二、单价 100 万元（含）以上设备（不含车辆）（台、套）'];

@@ -135,9 +135,7 @@ export class PacketSession {
       row.map((c) => {
         if (!c) return null;
         if (c.f) return this.tr.toEngine(c.f);
-        const v = c.v ?? null;
-        // text that looks like a formula is data here, never code
-        return typeof v === 'string' && v.startsWith('=') ? `'${v}` : v;
+        return engineLiteral(c.v ?? null);
       }),
     );
   }
@@ -196,6 +194,11 @@ export class PacketSession {
     if (v instanceof DetailedCellError) return v.value;
     if (Array.isArray(v)) return null;
     return v as CellValue;
+  }
+
+  /** Every check as it stands now, 层级/名称一致 declarations expanded over the current rows. */
+  checks(): ConcreteCheck[] {
+    return this.groups.flatMap((g) => g.checks.map((c) => c.check));
   }
 
   findings(): Finding[] {
@@ -312,8 +315,7 @@ export class PacketSession {
     const before = new Map(this.current);
     const changes = this.hf.batch(() => {
       for (const c of cells) {
-        const v = typeof c.value === 'string' && c.value.startsWith('=') ? `'${c.value}` : c.value;
-        this.hf.setCellContents({ sheet: this.sheetId(c.sheet), row: c.row, col: c.col }, v);
+        this.hf.setCellContents({ sheet: this.sheetId(c.sheet), row: c.row, col: c.col }, engineLiteral(c.value));
       }
       for (const g of regen) this.regenerate(g);
     });
@@ -538,6 +540,16 @@ function ruleSource(_f: Finding, rule: string, g: CheckGroup): boolean {
   return !!g.decl && rule.startsWith(`${g.decl.id}:`);
 }
 
+/**
+ * A text cell stays text in the engine: a 科目编码 such as "2010301" must not turn into a number, and text
+ * that looks like a formula ("=cmd|…") is data, never code. HyperFormula reads a leading apostrophe as "text".
+ */
+function engineLiteral(v: CellValue): RawCellContent {
+  if (typeof v !== 'string') return v;
+  if (v.startsWith('=') || v.startsWith("'") || /^[\s+-]*[\d.]/.test(v) || /^(true|false)$/i.test(v.trim())) return `'${v}`;
+  return v;
+}
+
 function emptyResult(): EditResult {
   return { changed: [], added: [], removed: [], updated: [], rejected: [], structural: [] };
 }
@@ -566,10 +578,9 @@ export function sortFindings(list: Finding[]): Finding[] {
 
 export function normalizeValue(v: CellValue, numFmt: string | undefined): CellValue {
   if (typeof v === 'string') {
-    const p = parseUserInput(v);
-    if (typeof p === 'number' && (isNumericFormat(numFmt) || !numFmt)) return p;
-    if (p === null) return null;
-    return isNumericFormat(numFmt) ? p : v.trim() === '' ? null : v;
+    // amounts and counts take accountant notation; text cells (科目编码, names, reasons) keep what was typed
+    if (isNumericFormat(numFmt)) return parseUserInput(v);
+    return v.trim() === '' ? null : v;
   }
   if (typeof v === 'number' && !Number.isFinite(v)) return null;
   return v;

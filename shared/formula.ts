@@ -72,7 +72,7 @@ export class FormulaTranslator {
     const names = [...this.toAlias.keys()].sort((a, b) => b.length - a.length);
     const body = mapCode(formula.replace(/^=/, ''), (code) => {
       let c = code.replace(/([A-Za-z0-9_.\u0080-\uffff]+)!/g, (m, ident: string) =>
-        /[^\x00-\x7f]/.test(ident) ? `'${ident}'!` : m,
+        /[^\p{ASCII}]/u.test(ident) ? `'${ident}'!` : m,
       );
       for (const n of names) {
         const a = this.toAlias.get(n)!;

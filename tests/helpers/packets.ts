@@ -1,0 +1,43 @@
+/** Loading the shipped packets for tests: real files, real engine. */
+import { readFileSync } from 'node:fs';
+import { PacketSession } from '../../shared/engine.js';
+import { parseA1 } from '../../shared/a1.js';
+import type { Packet } from '../../shared/model.js';
+import { readPacket } from '../../shared/xlsx.js';
+
+export const REFERENCE = 'templates/jiangxi-2024/reference-packet.xlsx';
+export const EMPTY_TABLES = 'templates/jiangxi-2024/tables.xlsx';
+
+const cache = new Map<string, Uint8Array>();
+export function bytesOf(path: string): Uint8Array {
+  if (!cache.has(path)) cache.set(path, new Uint8Array(readFileSync(path)));
+  return cache.get(path)!;
+}
+
+export async function loadPacket(path = REFERENCE): Promise<Packet> {
+  return readPacket(bytesOf(path));
+}
+
+export async function openSession(path = REFERENCE): Promise<PacketSession> {
+  return new PacketSession(await loadPacket(path));
+}
+
+/** Edit a cell by its A1 address, the way a test reads best. */
+export function set(session: PacketSession, sheet: string, address: string, value: number | string | null) {
+  const p = parseA1(address);
+  if (!p) throw new Error(`bad address ${address}`);
+  return session.apply([{ sheet, row: p.row, col: p.col, value }]);
+}
+
+export function valueAt(session: PacketSession, sheet: string, address: string) {
+  const p = parseA1(address)!;
+  return session.getValue(sheet, p.row, p.col);
+}
+
+/** Row index (0-based) of the row whose column A holds `code`. */
+export function rowOfCode(session: PacketSession, sheet: string, code: string, col = 0): number {
+  const s = session.sheet(sheet);
+  const r = s.cells.findIndex((row) => String(row[col]?.v ?? '') === code);
+  if (r < 0) throw new Error(`${code} not in ${sheet}`);
+  return r;
+}
