@@ -196,6 +196,14 @@ export class PacketSession {
     return v as CellValue;
   }
 
+  /** Re-read every check from the engine (the 重新审核 command; the edit path never needs it). */
+  recheckAll(): Finding[] {
+    this.current.clear();
+    for (const g of this.groups) for (let i = 0; i < g.checks.length; i++) this.store(this.evaluate(g, i));
+    for (const s of this.packet.sheets) this.scanTypes(s);
+    return this.findings();
+  }
+
   /** Every check as it stands now, 层级/名称一致 declarations expanded over the current rows. */
   checks(): ConcreteCheck[] {
     return this.groups.flatMap((g) => g.checks.map((c) => c.check));

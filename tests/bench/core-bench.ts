@@ -1,0 +1,57 @@
+/**
+ * Core benchmark on the reference packet: read, engine build, full check, one edit → findings,
+ * beside the floor measured in the same run (ExcelJS read alone; a bare HyperFormula build of the
+ * same sheets without our checks and translation layer).
+ */
+import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import { HyperFormula, type RawCellContent } from 'hyperformula';
+import { PacketSession } from '../../shared/engine.js';
+import { readPacket } from '../../shared/xlsx.js';
+import { median, round, timeRuns, writeResults } from './stats.js';
+
+const RUNS = 7;
+const bytes = new Uint8Array(readFileSync('templates/jiangxi-2024/reference-packet.xlsx'));
+
+export async function run(): Promise<void> {
+  const exceljsRead = await timeRuns(RUNS, async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+    return wb;
+  });
+  const read = await timeRuns(RUNS, () => readPacket(bytes));
+  const packet = read.last;
+  const bareSheets: Record<string, RawCellContent[][]> = {};
+  for (const s of packet.sheets) {
+    bareSheets[s.name] = s.cells.map((row) => row.map((c) => (c?.f ? `=${c.f.replace(/([^\s'!(),+\-*/&=<>:]+)!/gu, "'$1'!")}` : typeof c?.v === 'string' ? `'${c.v}` : c?.v ?? null)));
+  }
+  const bare = await timeRuns(RUNS, () => HyperFormula.buildFromSheets(bareSheets, { licenseKey: 'gpl-v3' }));
+  const build = await timeRuns(RUNS, async () => new PacketSession(await readPacket(bytes)));
+  // build includes reading; subtract the read median to report the engine build alone
+  const session = build.last;
+  const fullCheck = await timeRuns(RUNS, () => session.recheckAll());
+  const edits: number[] = [];
+  const sheet = '公开03表';
+  for (let i = 0; i < 40; i++) {
+    const t0 = performance.now();
+    session.apply([{ sheet, row: 8, col: 2, value: i % 2 ? 39.45 : 40.45 }]);
+    edits.push(performance.now() - t0);
+  }
+  const insert = await timeRuns(RUNS, () => {
+    session.insertRows(sheet, 9, 1);
+    session.undo();
+  });
+  writeResults('core', {
+    'reference packet sheets / checks': `${packet.sheets.length} / ${session.checks().length}`,
+    'floor: ExcelJS read alone': exceljsRead.median,
+    'read (ExcelJS + packet model)': read.median,
+    'floor: bare HyperFormula build, same sheets': bare.median,
+    'engine build (read + HyperFormula + checks + first findings)': build.median,
+    'engine build without the read': round(build.median - read.median),
+    'full check (re-read every check)': fullCheck.median,
+    'one edit → findings diff (median of 40)': round(median(edits)),
+    'insert a 科目 row + undo (re-expands 层级)': insert.median,
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();
