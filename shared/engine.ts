@@ -54,6 +54,8 @@ interface CompiledCheck {
   nLoc: number;
   parts: string[];
   nExpr: number;
+  /** locator references as they read now; dropped when rows move */
+  locs?: string[];
 }
 
 interface CheckGroup {
@@ -226,11 +228,14 @@ export class PacketSession {
     const at = (col: number) => this.hf.getCellValue({ sheet: g.hfId, row: i, col });
     const tol = at(0);
     const strict = at(1);
-    const locs: string[] = [];
-    for (let k = 0; k < cc.nLoc; k++) {
-      const f = this.hf.getCellFormula({ sheet: g.hfId, row: i, col: 2 + k });
-      locs.push(f ? this.tr.fromEngine(f) : cc.check.locate[k]);
+    if (!cc.locs) {
+      cc.locs = [];
+      for (let k = 0; k < cc.nLoc; k++) {
+        const f = this.hf.getCellFormula({ sheet: g.hfId, row: i, col: 2 + k });
+        cc.locs.push(f ? this.tr.fromEngine(f) : cc.check.locate[k]);
+      }
     }
+    const locs = cc.locs;
     const firstLoc = parseSheetRange(locs[0] ?? '', '');
     const sheet = firstLoc?.sheet ?? '';
     const cells = locs
@@ -415,9 +420,14 @@ export class PacketSession {
       op();
       for (const g of regen) this.regenerate(g);
     });
+    this.forgetLocators();
     this.rescanTypes(sheet);
     this.dirty = true;
     return this.afterChange(changes, regen, before, [sheet]);
+  }
+
+  private forgetLocators(): void {
+    for (const g of this.groups) for (const c of g.checks) delete c.locs;
   }
 
   private rescanTypes(sheet: string): void {
@@ -481,6 +491,7 @@ export class PacketSession {
     // HyperFormula restored the compiled check sheets; bring their metadata back in line with them
     for (const g of regen) g.checks = this.compileGroup(expandDeclaration(this.packet, g.decl!)).checks;
     void snapshotAfter;
+    if (e.kind === 'rows') this.forgetLocators();
     for (const t of new Set(touchedSheets.map((c) => c.sheet))) this.rescanTypes(t);
     this.dirty = true;
     return this.afterChange(changes, regen, before, e.kind === 'rows' ? [e.sheet] : []);

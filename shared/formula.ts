@@ -55,6 +55,8 @@ function replaceToken(code: string, token: string, by: string): string {
 export class FormulaTranslator {
   private toAlias = new Map<string, string>();
   private toName = new Map<string, string>();
+  /** names that need an alias, longest first so 本年收入合计 is not cut short by a shorter name */
+  private aliased: [string, string][] = [];
 
   /** Register a defined name; returns the ASCII alias used inside HyperFormula. */
   alias(name: string): string {
@@ -63,21 +65,20 @@ export class FormulaTranslator {
       a = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `JSN_${this.toAlias.size}`;
       this.toAlias.set(name, a);
       this.toName.set(a, name);
+      if (a !== name) this.aliased = [...this.aliased, [name, a] as [string, string]].sort((x, y) => y[0].length - x[0].length);
     }
     return a;
   }
 
   /** Excel formula (without '=') → HyperFormula formula (with '='). */
   toEngine(formula: string): string {
-    const names = [...this.toAlias.keys()].sort((a, b) => b.length - a.length);
     const body = mapCode(formula.replace(/^=/, ''), (code) => {
+      // only non-ASCII text can hold an unquoted Chinese sheet name or a Chinese defined name
+      if (!/[^\p{ASCII}]/u.test(code)) return code;
       let c = code.replace(/([A-Za-z0-9_.\u0080-\uffff]+)!/g, (m, ident: string) =>
         /[^\p{ASCII}]/u.test(ident) ? `'${ident}'!` : m,
       );
-      for (const n of names) {
-        const a = this.toAlias.get(n)!;
-        if (a !== n) c = replaceToken(c, n, a);
-      }
+      for (const [n, a] of this.aliased) if (c.includes(n)) c = replaceToken(c, n, a);
       return c;
     });
     return `=${body}`;
@@ -86,8 +87,9 @@ export class FormulaTranslator {
   /** HyperFormula formula (with '=') → Excel formula (without '='). */
   fromEngine(formula: string): string {
     return mapCode(formula.replace(/^=/, ''), (code) => {
+      if (!code.includes('JSN_')) return code;
       let c = code;
-      for (const [a, n] of this.toName) if (a !== n) c = replaceToken(c, a, n);
+      for (const [n, a] of this.aliased) if (c.includes(a)) c = replaceToken(c, a, n);
       return c;
     });
   }
