@@ -1,0 +1,84 @@
+/**
+ * Import legacy workbooks (last year's package, the report software's export, another region's layout,
+ * .xlsx or .xls) into the open packet or as its 上年数.
+ *
+ *   const plan = await planImport(bytes, session, { file: '2023决算.xls', onProgress });
+ *   // show plan.report (and plan.report.overwrites: the accountant confirms replacing those figures)
+ *   const { report, packet } = await applyImport(session, plan);
+ *   // packet: set when forms were added or replaced — open a new PacketSession on it
+ *
+ * Pure TypeScript: bytes in, report out. No DOM, no Node.
+ */
+import { PacketSession } from '../engine.js';
+import type { Packet } from '../model.js';
+import { applyPlan, type ApplyOptions, type ApplyResult } from './apply.js';
+import { applyForms } from './forms.js';
+import { planBook, type ImportPlan, type ProgressFn } from './plan.js';
+import { planPriorYear } from './prior.js';
+import type { ImportMode } from './report.js';
+import { readSource, type SourceBook } from './source.js';
+
+export type { ImportPlan, ImportProgress, ImportPhase, ProgressFn, PlannedCell } from './plan.js';
+export type { ApplyOptions } from './apply.js';
+export type {
+  ImportReport, SheetReport, NotPlacedCell, Overwrite, ColumnPlacement, UnitConversion, PriorYearItem, ImportMode,
+} from './report.js';
+export { reportText, summarize } from './report.js';
+export { readSource, type SourceBook, type SourceSheet, type SourceFormat } from './source.js';
+export { PRIOR_SHEET, sheetsOf } from './prior.js';
+export { parseAmount, toWan, round2, detectUnit, labelKey, parseCode } from './text.js';
+
+export interface ImportOptions {
+  /** file name for the report and messages */
+  file?: string;
+  /** 'current' (default): into the packet; 'prior-year': into its 上年数 sheet */
+  mode?: ImportMode;
+  /** for 'prior-year': an empty packet of the packet's template set (templates/<set>/tables.xlsx) */
+  template?: Packet;
+  onProgress?: ProgressFn;
+}
+
+export type ImportResult = ApplyResult;
+
+/** Read the source (any supported format) and plan the import; the packet is not changed. */
+export async function planImport(bytes: Uint8Array, session: PacketSession, opts: ImportOptions = {}): Promise<ImportPlan> {
+  const file = opts.file ?? '源文件';
+  opts.onProgress?.({ phase: '读取文件', done: 0, total: 1, fraction: 0 });
+  const book = await readSource(bytes, `源文件「${file}」`);
+  opts.onProgress?.({ phase: '读取文件', done: 1, total: 1, fraction: 0.25 });
+  return planSource(book, session, { ...opts, file });
+}
+
+export async function planSource(book: SourceBook, session: PacketSession, opts: ImportOptions & { file: string }): Promise<ImportPlan> {
+  if ((opts.mode ?? 'current') === 'prior-year') {
+    if (!opts.template) throw new Error('planImport: mode prior-year needs the template packet');
+    return planPriorYear(book, session, opts.template, { file: opts.file, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+  }
+  return planBook(book, session, { file: opts.file, mode: 'current', ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), span: [0.25, 0.7] });
+}
+
+/**
+ * Apply a plan the accountant confirmed. `overwrite: false` keeps every non-empty figure already there.
+ * A small import goes through `session` (one undoable step, `edit` holds the findings diff). A large one, or one
+ * that adds or replaces forms, rebuilds the packet: `session` and `packet` of the result replace the ones the
+ * editor holds (the session passed in is then stale).
+ */
+export async function applyImport(session: PacketSession, plan: ImportPlan, opts: ApplyOptions = {}): Promise<ImportResult> {
+  const hasForms = !!plan.forms?.length;
+  const from = plan.report.mode === 'prior-year' ? 0.9 : 0.7;
+  const result = await applyPlan(session, plan, { span: hasForms ? [from, 0.85] : [from, 1], ...opts });
+  if (!hasForms) return result;
+  const packet = result.packet ?? (JSON.parse(JSON.stringify(session.toPacket())) as Packet);
+  result.session?.destroy();
+  applyForms(packet, plan.forms!, result.report, opts.overwrite ?? true);
+  const next = new PacketSession(packet);
+  next.dirty = true;
+  opts.onProgress?.({ phase: '完成', done: 1, total: 1, fraction: 1 });
+  return { report: result.report, ...(result.edit ? { edit: result.edit } : {}), session: next, packet };
+}
+
+/** Plan and apply in one go (the command line; the editor asks for confirmation in between). */
+export async function importWorkbook(bytes: Uint8Array, session: PacketSession, opts: ImportOptions & ApplyOptions = {}): Promise<ImportResult> {
+  const plan = await planImport(bytes, session, opts);
+  return applyImport(session, plan, opts);
+}

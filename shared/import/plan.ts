@@ -1,0 +1,520 @@
+/**
+ * Planning an import: every figure of every recognised source sheet is matched to a packet cell (by row key
+ * and header), converted to 万元, and either planned as an edit, planned as a check against a computed cell,
+ * or listed as not placed with the reason. Nothing is written here; `applyPlan` does that on confirmation.
+ */
+import { a1, colLetters } from '../a1.js';
+import type { PacketSession } from '../engine.js';
+import type { CellValue } from '../model.js';
+import {
+  isNumberRow, keyString, rowKey, sourceGrid, type CodeState, type Column, type Grid, type Layout, type RowKey,
+} from './layout.js';
+import { FORM, recognize, sourceLayout, titleFacts, type TitleFacts } from './recognize.js';
+import type { ImportMode, ImportReport, NotPlacedCell, Overwrite, SheetReport, UnitConversion } from './report.js';
+import { summarize } from './report.js';
+import { planForm, type PlannedForm } from './forms.js';
+import type { SourceBook, SourceSheet, SourceValue } from './source.js';
+import { analyzeTargets, type TargetCell, type TargetTable } from './target.js';
+import { headerAlias, parseAmount, shortText, textOf, toWan, UNIT_FACTOR, type Unit } from './text.js';
+
+export type ImportPhase = '读取文件' | '识别表格' | '匹配单元格' | '插入科目行' | '写入公开包' | '计算上年数' | '完成';
+
+export interface ImportProgress {
+  phase: ImportPhase;
+  done: number;
+  total: number;
+  /** 0 … 1 over the whole import, for a progress bar */
+  fraction: number;
+}
+
+export type ProgressFn = (p: ImportProgress) => void;
+
+export interface PlannedCell {
+  sheet: string;
+  /** the row at planning time; -1 for a 科目 row that the import adds */
+  row: number;
+  /** the 科目 row's code, resolved again when the plan is applied (rows may have been inserted) */
+  code?: string;
+  codeCol?: number;
+  col: number;
+  value: CellValue;
+  kind: 'amount' | 'code' | 'name' | 'info' | 'prior';
+  source: string;
+  /** index into report.sheets (-1: not from a sheet) */
+  report: number;
+  rowLabel: string;
+  column: string;
+  before: CellValue;
+}
+
+export interface PlannedCheck {
+  sheet: string;
+  row: number;
+  code?: string;
+  codeCol?: number;
+  col: number;
+  expected: number;
+  source: string;
+  report: number;
+  rowLabel: string;
+  column: string;
+  raw: SourceValue;
+}
+
+export interface PlannedRows {
+  sheet: string;
+  report: number;
+  codeCol: number;
+  nameCol: number;
+  /** every input column of a 科目 row (code, name, amounts) */
+  inputCols: number[];
+  dataTop: number;
+  /** new codes, in code order */
+  codes: string[];
+}
+
+export interface ImportPlan {
+  report: ImportReport;
+  cells: PlannedCell[];
+  checks: PlannedCheck[];
+  rows: PlannedRows[];
+  /** 自评表 to replace or add (applied to the packet outside the session) */
+  forms?: PlannedForm[];
+}
+
+/** Let the UI paint between chunks; shared/ has no timer types, so reach the host's through globalThis. */
+export function tick(): Promise<void> {
+  const st = (globalThis as unknown as { setTimeout?: (f: () => void, ms: number) => unknown }).setTimeout;
+  return st ? new Promise((res) => st(res, 0)) : Promise.resolve();
+}
+
+export function emptyReport(file: string, format: ImportReport['format'], mode: ImportMode): ImportReport {
+  const r: ImportReport = { file, format, mode, applied: false, sheets: [], overwrites: [], notes: [], summary: undefined as never };
+  r.summary = summarize(r);
+  return r;
+}
+
+function newSheetReport(s: SourceSheet): SheetReport {
+  return {
+    sheet: s.name,
+    hidden: s.hidden,
+    table: null,
+    title: null,
+    recognizedBy: null,
+    unit: null,
+    rowsPlaced: 0,
+    rowsInserted: [],
+    rowsKept: [],
+    columns: [],
+    cellsPlaced: 0,
+    cellsVerified: 0,
+    cellsCleared: 0,
+    notPlaced: [],
+    notes: [],
+  };
+}
+
+function ref(sheet: string, r: number, c: number): string {
+  return `${sheet}!${a1(r, c)}`;
+}
+
+function sameValue(a: CellValue, b: CellValue): boolean {
+  const na = a === '' ? null : a;
+  const nb = b === '' ? null : b;
+  if (na === nb) return true;
+  if (typeof na === 'number' && typeof nb === 'number') return Math.abs(na - nb) < 1e-9;
+  if (na !== null && nb !== null) {
+    const pa = parseAmount(na as SourceValue);
+    const pb = parseAmount(nb as SourceValue);
+    if (pa.kind === 'number' && pb.kind === 'number') return Math.abs(pa.n - pb.n) < 1e-9;
+    return String(na).trim() === String(nb).trim();
+  }
+  return false;
+}
+
+function header(c: Column): string {
+  return c.parts.join('/');
+}
+
+/** How well a source column's header names a packet column: 0 = not at all. */
+export function headerScore(s: Column, t: Column): number {
+  const sl = s.canon[s.canon.length - 1];
+  const tl = t.canon[t.canon.length - 1];
+  if (!sl || !tl) return 0;
+  let score: number;
+  if (sl === tl) score = 2;
+  else if (headerAlias(sl) === headerAlias(tl)) score = 1;
+  else return 0;
+  const sp = s.canon.slice(0, -1);
+  const tp = t.canon.slice(0, -1).map(headerAlias);
+  if (sp.some((p) => tp.includes(headerAlias(p)))) score += 2;
+  if (s.canon.join('/') === t.canon.join('/')) score += 1;
+  return score;
+}
+
+/** Every figure of a sheet that is not imported at all, so the report still names it. */
+function listFigures(g: Grid, fromRow: number, reason: string, out: NotPlacedCell[], figuresOnly: boolean): void {
+  for (let r = fromRow; r < g.rowCount; r++) {
+    for (let c = 0; c < g.colCount; c++) {
+      const v = g.raw(r, c);
+      if (v === null) continue;
+      const p = parseAmount(v);
+      if (figuresOnly && p.kind !== 'number') continue;
+      out.push({ cell: ref(g.name, r, c), value: typeof v === 'string' ? shortText(v, 60) : v, reason });
+    }
+  }
+}
+
+interface SheetContext {
+  session: PacketSession;
+  plan: ImportPlan;
+  mode: ImportMode;
+  reportIndex: number;
+}
+
+interface NewRow {
+  code: string;
+  name: string;
+  cells: TargetCell[];
+  source: string;
+}
+
+async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFacts, rep: SheetReport, ctx: SheetContext, progress: (rows: number) => Promise<void>): Promise<void> {
+  const { session, plan } = ctx;
+  const used = new Set<TargetCell>();
+  const newRows = new Map<string, NewRow>();
+  const placedRows = new Set<string>();
+  const plannedNames = new Set<string>();
+  const seenCodes = new Set<string>();
+  const colStats = new Map<number, { targets: Map<string, number>; targetHeaders: Set<string>; placed: number; notPlaced: number }>();
+  const stat = (c: number) => {
+    let s = colStats.get(c);
+    if (!s) colStats.set(c, (s = { targets: new Map(), targetHeaders: new Set(), placed: 0, notPlaced: 0 }));
+    return s;
+  };
+  const unitStat: UnitConversion = {
+    unit: facts.unit,
+    from: facts.unitText ? `标题行「${facts.unitText}」` : '未注明',
+    factor: UNIT_FACTOR[facts.unit ?? '万元'],
+    converted: 0,
+    rounded: 0,
+  };
+  const current = (r: number, c: number): CellValue => (r < 0 ? null : (session.sheet(t.sheet).cells[r]?.[c]?.v ?? null));
+  const notPlaced = (r: number, c: number, value: SourceValue, reason: string, key?: RowKey | null, col?: Column) => {
+    rep.notPlaced.push({
+      cell: ref(g.name, r, c),
+      value: typeof value === 'string' ? shortText(value, 60) : (value ?? ''),
+      reason,
+      ...(key ? { row: key.code ? `${key.code}${key.name ? ' ' + key.name : ''}` : key.name } : {}),
+      ...(col && col.parts.length ? { column: header(col) } : {}),
+    });
+    if (col) stat(col.col).notPlaced++;
+  };
+  const pushCell = (cell: Omit<PlannedCell, 'before' | 'report'>) => {
+    const before = cell.row >= 0 ? current(cell.row, cell.col) : null;
+    plan.cells.push({ ...cell, before, report: ctx.reportIndex });
+  };
+  const variablePanel = t.variable?.panel;
+
+  const rowsTotal = Math.max(0, g.rowCount - layout.dataTop);
+  let sinceTick = 0;
+  const states = new Map(layout.panels.map((p) => [p, { lei: null, kuan: null } as CodeState]));
+  for (let r = layout.dataTop; r < g.rowCount; r++) {
+    if (++sinceTick >= 500) {
+      sinceTick = 0;
+      await progress(r - layout.dataTop);
+    }
+    if (isNumberRow(g, r)) continue;
+    for (const p of layout.panels) {
+      const key = rowKey(g, p, r, states.get(p)!);
+      let candidates: TargetCell[] | undefined;
+      let isNewRow = false;
+      const codeRowOfVariable = !!key?.code && !!t.variable && p.codeCols.length > 0;
+      if (key) {
+        const ks = keyString(key);
+        candidates = t.byKey.get(ks);
+        if (key.code && codeRowOfVariable) {
+          if (seenCodes.has(key.code)) {
+            for (const vc of p.values) {
+              const v = g.raw(r, vc.col);
+              if (parseAmount(v).kind !== 'blank') notPlaced(r, vc.col, v, `科目编码 ${key.code} 在本表中重复出现，已按第一次出现的行导入`, key, vc);
+            }
+            continue;
+          }
+          seenCodes.add(key.code);
+          if (!candidates) {
+            // a 科目 the packet does not have yet: a row is added for it, in code order
+            const nr: NewRow = {
+              code: key.code,
+              name: key.name,
+              source: ref(g.name, r, p.codeCols[0]?.col ?? 0),
+              cells: t.variable!.values.map((v) => ({
+                row: -1, col: v.col, column: v, formula: false, money: t.variable!.money.get(v.col) ?? true, key: ks, name: key.name,
+              })),
+            };
+            newRows.set(key.code, nr);
+            t.byKey.set(ks, nr.cells);
+            candidates = nr.cells;
+            isNewRow = true;
+          }
+          if (!plannedNames.has(key.code) && variablePanel) {
+            plannedNames.add(key.code);
+            const existing = t.codeRows.get(key.code);
+            const row = existing ?? -1;
+            if (isNewRow) {
+              pushCell({ sheet: t.sheet, row, code: key.code, codeCol: t.variable!.codeCol, col: t.variable!.codeCol, value: key.code, kind: 'code', source: ref(g.name, r, p.codeCols[0]?.col ?? 0), rowLabel: key.code, column: '科目编码' });
+            }
+            if (key.name && (isNewRow || !sameValue(current(row, t.variable!.nameCol), key.name))) {
+              pushCell({ sheet: t.sheet, row, code: key.code, codeCol: t.variable!.codeCol, col: t.variable!.nameCol, value: key.name, kind: 'name', source: ref(g.name, r, p.label?.col ?? 0), rowLabel: key.code, column: '科目名称' });
+            }
+          }
+        }
+      }
+      for (const vc of p.values) {
+        if (g.covered(r, vc.col)) continue;
+        const raw = g.raw(r, vc.col);
+        const uncached = g.uncached(r, vc.col);
+        const parsed = parseAmount(raw);
+        if (parsed.kind === 'blank' && !uncached && !candidates) continue;
+        if (!key) {
+          if (parsed.kind !== 'blank') notPlaced(r, vc.col, raw, '该行没有科目编码或项目名称，无法确定放在哪一行', null, vc);
+          continue;
+        }
+        if (!candidates) {
+          if (parsed.kind === 'blank' && !uncached) continue;
+          const why = key.code
+            ? `公开包的${t.sheet}中没有科目编码 ${key.code}${t.variable ? '' : '（本表科目固定，不能新增）'}`
+            : `公开包的${t.sheet}中没有项目「${key.name}」`;
+          notPlaced(r, vc.col, raw, why, key, vc);
+          continue;
+        }
+        let best = 0;
+        for (const tc of candidates) best = Math.max(best, headerScore(vc, tc.column));
+        if (best === 0) {
+          if (parsed.kind === 'blank' && !uncached) continue;
+          notPlaced(r, vc.col, raw, vc.parts.length ? `表头「${header(vc)}」在${t.sheet}中没有对应的栏目` : '该列没有表头，无法确定栏目', key, vc);
+          continue;
+        }
+        const tc = candidates.find((c) => !used.has(c) && headerScore(vc, c.column) === best);
+        if (!tc) {
+          if (parsed.kind === 'blank' && !uncached) continue;
+          notPlaced(r, vc.col, raw, `「${key.name}」的「${header(vc)}」在本表中出现不止一次，已按第一次出现的导入`, key, vc);
+          continue;
+        }
+        used.add(tc);
+        const rowLabel = key.code ? `${key.code} ${key.name}`.trim() : key.name;
+        const column = header(tc.column);
+        if (uncached) {
+          // a formula with no saved result over a computed cell: nothing was lost, the packet computes it
+          if (tc.formula) continue;
+          notPlaced(r, vc.col, '（公式）', '源单元格是公式，但文件中没有保存计算结果：请在 Excel/WPS 中打开源文件、保存后再导入', key, vc);
+          continue;
+        }
+        if (parsed.kind === 'text') {
+          notPlaced(r, vc.col, raw, `不是数字「${shortText(parsed.text)}」`, key, vc);
+          continue;
+        }
+        if (parsed.kind === 'blank') {
+          if (tc.formula || tc.row < 0) continue;
+          if (current(tc.row, tc.col) === null) continue;
+          pushCell({ sheet: t.sheet, row: tc.row, ...(codeRowOfVariable ? { code: key.code, codeCol: t.variable!.codeCol } : {}), col: tc.col, value: null, kind: 'amount', source: ref(g.name, r, vc.col), rowLabel, column });
+          rep.cellsCleared++;
+          continue;
+        }
+        let value = parsed.n;
+        if (tc.money) {
+          const unit: Unit = vc.unit ?? facts.unit ?? '万元';
+          value = toWan(parsed.n, unit);
+          if (unit !== '万元') unitStat.converted++;
+          if (Math.abs(value - parsed.n / UNIT_FACTOR[unit]) > 1e-9) unitStat.rounded++;
+          if (vc.unit && vc.unit !== facts.unit) unitStat.from = `${unitStat.from}；${colLetters(vc.col)}列表头「${header(vc)}」`;
+        }
+        const s = stat(vc.col);
+        s.targets.set(colLetters(tc.col), (s.targets.get(colLetters(tc.col)) ?? 0) + 1);
+        s.targetHeaders.add(header(tc.column));
+        s.placed++;
+        if (tc.formula) {
+          plan.checks.push({ sheet: t.sheet, row: tc.row, ...(codeRowOfVariable ? { code: key.code, codeCol: t.variable!.codeCol } : {}), col: tc.col, expected: value, source: ref(g.name, r, vc.col), report: ctx.reportIndex, rowLabel, column, raw });
+          continue;
+        }
+        pushCell({ sheet: t.sheet, row: tc.row, ...(codeRowOfVariable ? { code: key.code, codeCol: t.variable!.codeCol } : {}), col: tc.col, value, kind: 'amount', source: ref(g.name, r, vc.col), rowLabel, column });
+        rep.cellsPlaced++;
+        placedRows.add(tc.row >= 0 ? String(tc.row) : `#${key.code}`);
+      }
+    }
+  }
+  await progress(rowsTotal);
+
+  // every figure in a column outside the panels (no header, after the last panel) is named too
+  const inPanels = new Set<number>();
+  for (const p of layout.panels) {
+    for (const c of p.codeCols) inPanels.add(c.col);
+    if (p.label) inPanels.add(p.label.col);
+    for (const c of p.values) inPanels.add(c.col);
+  }
+  for (const c of layout.columns) if (c.role === 'index') inPanels.add(c.col);
+  for (let r = layout.dataTop; r < g.rowCount; r++) {
+    for (let c = 0; c < g.colCount; c++) {
+      if (inPanels.has(c)) continue;
+      const v = g.raw(r, c);
+      if (v !== null && parseAmount(v).kind === 'number') notPlaced(r, c, v, '该列没有表头，无法确定栏目');
+    }
+  }
+
+  rep.rowsPlaced = placedRows.size;
+  const hasMoney = [...t.byKey.values()].some((l) => l.some((c) => c.money));
+  rep.unit = hasMoney ? unitStat : null;
+  if (!facts.unit && hasMoney) {
+    rep.notes.push('源表没有注明金额单位，已按万元导入：若源表是元，请把「金额单位：元」写在表头上方后重新导入。');
+  }
+  for (const [col, s] of colStats) {
+    const c = layout.columns[col];
+    rep.columns.push({
+      source: colLetters(col),
+      header: c ? header(c) : '',
+      targets: [...s.targets.keys()],
+      ...(s.targetHeaders.size ? { targetHeader: [...s.targetHeaders].join('、') } : {}),
+      placed: s.placed,
+      notPlaced: s.notPlaced,
+    });
+  }
+  rep.columns.sort((a, b) => a.source.length - b.source.length || a.source.localeCompare(b.source));
+  if (newRows.size) {
+    const codes = [...newRows.keys()].sort();
+    plan.rows.push({
+      sheet: t.sheet,
+      report: ctx.reportIndex,
+      codeCol: t.variable!.codeCol,
+      nameCol: t.variable!.nameCol,
+      inputCols: [t.variable!.codeCol, t.variable!.nameCol, ...t.variable!.values.map((v) => v.col)],
+      dataTop: t.layout.dataTop,
+      codes,
+    });
+    rep.rowsInserted = codes.map((c) => `${c} ${newRows.get(c)!.name}`.trim());
+  }
+  if (t.variable) {
+    for (const [code, row] of t.codeRows) {
+      if (seenCodes.has(code)) continue;
+      const hasValue = t.variable.values.some((v) => current(row, v.col) !== null);
+      if (hasValue) rep.rowsKept.push(`${code} ${textOf(current(row, t.variable.nameCol) as SourceValue)}`.trim());
+    }
+    if (rep.rowsKept.length) rep.notes.push(`公开包${t.sheet}中有 ${rep.rowsKept.length} 个科目行源表中没有，保留原值：请核对是否应删除。`);
+  }
+}
+
+/** Figures that a 概况 cell can take from the title lines (单位名称), never overwriting what is there. */
+function planHeaderInfo(facts: TitleFacts, ctx: SheetContext, notes: string[]): void {
+  const { session, plan } = ctx;
+  const name = session.packet.names.find((n) => n.name === '单位名称');
+  const m = name && /^'?(.*?)'?!\$?([A-Z]+)\$?(\d+)$/.exec(name.ref);
+  if (m && facts.unitName) {
+    const sheet = m[1].replace(/''/g, "'");
+    const col = [...m[2]].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
+    const row = Number(m[3]) - 1;
+    const cur = session.sheet(sheet).cells[row]?.[col];
+    const before = cur?.v ?? null;
+    if (cur?.input && (before === null || before === '')) {
+      plan.cells.push({ sheet, row, col, value: facts.unitName, kind: 'info', source: '标题行', report: ctx.reportIndex, rowLabel: '单位名称', column: '', before: null });
+      notes.push(`${sheet} 的单位名称为空，取源表标题行的「${facts.unitName}」填入 ${sheet}!${m[2]}${m[3]}。`);
+    } else if (before !== null && String(before).trim() !== facts.unitName) {
+      notes.push(`源文件的单位「${facts.unitName}」与公开包的单位名称「${before}」不同，请确认导入的是本单位的表。`);
+    }
+  }
+  const year = session.packet.names.find((n) => n.name === '决算年度');
+  if (year && facts.year) {
+    const v = session.calculate('决算年度');
+    if (typeof v === 'number' && v !== facts.year) {
+      notes.push(`源文件是 ${facts.year} 年度，公开包是 ${v} 年度${facts.year === v - 1 ? '：若是上年的决算，请选择「作为上年数导入」' : ''}。`);
+    }
+  }
+}
+
+export interface PlanOptions {
+  file: string;
+  mode: ImportMode;
+  onProgress?: ProgressFn;
+  /** progress range of this step within the whole import */
+  span?: [number, number];
+}
+
+/**
+ * Match a source workbook against the session's packet. Returns the plan (edits, checks, rows to add) and
+ * its report; the packet is not changed.
+ */
+export async function planBook(book: SourceBook, session: PacketSession, opts: PlanOptions): Promise<ImportPlan> {
+  const report = emptyReport(opts.file, book.format, opts.mode);
+  const plan: ImportPlan = { report, cells: [], checks: [], rows: [] };
+  const targets = analyzeTargets(session.packet);
+  const [from, to] = opts.span ?? [0, 1];
+  const grids = book.sheets.map(sourceGrid);
+  const totalRows = Math.max(1, grids.reduce((n, g) => n + g.rowCount, 0));
+  let doneRows = 0;
+  const emit = (phase: ImportPhase, done: number) =>
+    opts.onProgress?.({ phase, done, total: totalRows, fraction: from + ((to - from) * Math.min(done, totalRows)) / totalRows });
+  emit('识别表格', 0);
+  const taken = new Map<string, string>();
+  const claimedForms = new Set<string>();
+  const formOverwrites: Overwrite[] = [];
+  let headerInfoDone = false;
+  report.sheets = book.sheets.map(newSheetReport);
+  // visible sheets first: a hidden copy of a table (report-software helpers) must not take its place
+  const order = book.sheets.map((_s, i) => i).sort((a, b) => Number(book.sheets[a].hidden) - Number(book.sheets[b].hidden) || a - b);
+  for (const i of order) {
+    const g = grids[i];
+    const rep = report.sheets[i];
+    const ctx: SheetContext = { session, plan, mode: opts.mode, reportIndex: i };
+    const rec = recognize(g, targets);
+    if (book.sheets[i].hidden) rep.notes.push('这是隐藏的工作表。');
+    rep.title = rec.title;
+    rep.recognizedBy = rec.by;
+    if (rec.target === FORM) {
+      if (opts.mode === 'prior-year') {
+        rep.reason = '项目支出绩效自评表不属于上年数，未导入';
+        listFigures(g, 0, rep.reason, rep.notPlaced, true);
+      } else {
+        const { form, overwrites } = planForm(g, session.packet, rep, i, claimedForms);
+        if (form) (plan.forms ??= []).push(form);
+        formOverwrites.push(...overwrites);
+      }
+    } else if (!rec.target) {
+      rep.reason = rec.reason ?? '未识别';
+      listFigures(g, 0, '工作表未识别为公开表（原因见该工作表）', rep.notPlaced, true);
+    } else {
+      const t = rec.target;
+      rep.table = t.sheet;
+      const layout = sourceLayout(g, t);
+      if (!layout) {
+        rep.reason = `识别为${t.sheet}（${t.title}），但找不到表头（如「项目」「科目编码」「科目名称」及各栏目名称）`;
+        listFigures(g, 0, rep.reason, rep.notPlaced, true);
+      } else if (taken.has(t.sheet)) {
+        rep.reason = `${t.sheet}已由工作表「${taken.get(t.sheet)}」导入，本表未导入`;
+        listFigures(g, layout.dataTop, rep.reason, rep.notPlaced, true);
+      } else {
+        taken.set(t.sheet, g.name);
+        const facts = titleFacts(g, layout.headerRows[0]);
+        const base = doneRows;
+        await planTable(g, t, layout, facts, rep, ctx, async (rows) => {
+          emit('匹配单元格', base + layout.dataTop + rows);
+          await tick();
+        });
+        if (opts.mode === 'current' && !headerInfoDone) {
+          headerInfoDone = true;
+          planHeaderInfo(facts, ctx, report.notes);
+        }
+      }
+    }
+    doneRows += g.rowCount;
+    emit('匹配单元格', doneRows);
+  }
+  if (!report.sheets.some((s) => s.table && !s.reason)) {
+    report.notes.push('源文件中没有识别出任何公开表，未导入任何数。');
+  }
+  const overwrites: Overwrite[] = [];
+  for (const c of plan.cells) {
+    if (c.row < 0 || c.before === null || c.before === '' || sameValue(c.before, c.value)) continue;
+    overwrites.push({ sheet: c.sheet, cell: a1(c.row, c.col), row: c.rowLabel, column: c.column, before: c.before, after: c.value, source: c.source });
+  }
+  report.overwrites = [...overwrites, ...formOverwrites];
+  report.summary = summarize(report);
+  return plan;
+}

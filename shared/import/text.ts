@@ -1,0 +1,152 @@
+/**
+ * Text rules of the import: how a header, a row label, a 科目编码, an amount and a 金额单位 are read out of
+ * cells written by people, by the report software and by other regions' templates.
+ */
+import type { SourceValue } from './source.js';
+
+export type Unit = '元' | '千元' | '万元';
+
+/** 万元 per unit: an amount in `unit` divided by this factor is in 万元. */
+export const UNIT_FACTOR: Record<Unit, number> = { 元: 10000, 千元: 10, 万元: 1 };
+
+const QUOTES = /[“”‘’"'「」『』]/g;
+
+/** Width-folded (NFKC: （ → (, ： → :, full-width digits), without whitespace and quotes. */
+export function fold(s: string): string {
+  return s.normalize('NFKC').replace(/\s+/g, '').replace(QUOTES, '');
+}
+
+export function textOf(v: SourceValue | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(v);
+  return String(v);
+}
+
+const UNIT_IN_TEXT = /\((?:金额)?(?:单位:)?(万元|千元|元)\)|(?:金额)?单位:(万元|千元|元)/;
+
+/** A header cell as a comparable word: folded, without a unit annotation such as （元） or 单位：万元. */
+export function headerCanon(s: string): string {
+  return fold(s).replace(new RegExp(UNIT_IN_TEXT.source, 'g'), '').replace(/^[\d.、]+(?=\D)/, '');
+}
+
+/** Words that mean the same column in different regions' layouts. */
+const HEADER_ALIASES: [RegExp, string][] = [
+  [/^(小计|合计|总计|本年合计|本年收入合计|本年支出合计|收入合计|支出合计)$/, '合计'],
+  [/^(金额|决算数|本年决算数|决算金额|本年数|决算|本年决算|金额决算数)$/, '金额'],
+  [/^(财政拨款|财政拨款收入)$/, '财政拨款收入'],
+  [/^(年初结转和结余|年初结转结余|年初结转及结余)$/, '年初结转和结余'],
+  [/^(年末结转和结余|年末结转结余|年末结转及结余)$/, '年末结转和结余'],
+  [/^(上缴上级支出|上缴上级)$/, '上缴上级支出'],
+  [/^(对附属单位补助支出|对附属单位补助)$/, '对附属单位补助支出'],
+  [/^(附属单位上缴收入|附属单位缴款)$/, '附属单位上缴收入'],
+];
+
+export function headerAlias(canon: string): string {
+  for (const [re, to] of HEADER_ALIASES) if (re.test(canon)) return to;
+  return canon;
+}
+
+const ENUM_PREFIX = /^(?:[一二三四五六七八九十百]+[、.．]|\d+[、.．](?!\d)|\(\s*[一二三四五六七八九十\d]+\s*\)|其中[:：]?|[:：])/;
+
+/** A row label as a key: "一、一般公共预算财政拨款收入" and "（1）公务用车购置费" lose their numbering. */
+export function labelKey(s: string): string {
+  let t = fold(s);
+  for (let i = 0; i < 4; i++) {
+    const n = t.replace(ENUM_PREFIX, '');
+    if (n === t) break;
+    t = n;
+  }
+  return t;
+}
+
+const CODE_RE = /^(\d{3}(?:\d{2}){0,2})(?:(?=[^\d.])(.*))?$/;
+
+/** "2010301", 2010301 or "2010301 行政运行" → { code, rest }. Only 3/5/7-digit codes (类/款/项). */
+export function parseCode(v: SourceValue | undefined): { code: string; rest: string } | null {
+  if (v === null || v === undefined || typeof v === 'boolean') return null;
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v) || v < 100) return null;
+    const s = String(v);
+    return /^\d{3}(\d{2}){0,2}$/.test(s) ? { code: s, rest: '' } : null;
+  }
+  const t = v.normalize('NFKC').trim();
+  const m = CODE_RE.exec(t);
+  if (!m) return null;
+  return { code: m[1], rest: (m[2] ?? '').trim() };
+}
+
+/** One level of a split code: 类 "201" / 201, 款 "03" / 3, 项 "01" / 1. */
+export function codePart(v: SourceValue | undefined, width: number): string | null {
+  if (v === null || v === undefined || typeof v === 'boolean') return null;
+  const t = (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : '') : v.normalize('NFKC').trim());
+  if (!/^\d+$/.test(t)) return null;
+  if (t.length > width) return t;
+  return t.padStart(width, '0');
+}
+
+export type Parsed =
+  | { kind: 'number'; n: number }
+  | { kind: 'blank' }
+  | { kind: 'text'; text: string };
+
+const DASHES = /^[-－—–─_/／\\、.·…]+$|^(无|空|不适用)$/;
+
+/** An amount as written: 1234.56, "1,234.56", "(12.00)", "-12", "¥1,000", "-" / "—" / "" (blank). */
+export function parseAmount(v: SourceValue | undefined): Parsed {
+  if (v === null || v === undefined) return { kind: 'blank' };
+  if (typeof v === 'number') return Number.isFinite(v) ? { kind: 'number', n: v } : { kind: 'text', text: String(v) };
+  if (typeof v === 'boolean') return { kind: 'text', text: v ? 'TRUE' : 'FALSE' };
+  const t = v.normalize('NFKC').replace(/\s+/g, '');
+  if (t === '' || DASHES.test(t)) return { kind: 'blank' };
+  const neg = /^\((.*)\)$/.exec(t);
+  const body = (neg ? neg[1] : t).replace(/^[¥￥]/, '').replace(/,/g, '').replace(/元$/, '');
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(body)) {
+    const n = Number(body);
+    if (Number.isFinite(n)) return { kind: 'number', n: neg ? -n : n };
+  }
+  return { kind: 'text', text: v.trim() };
+}
+
+/** A 金额单位 stated in a title line or a header: 金额单位：元, 单位：万元, （元）. */
+export function detectUnit(s: string): Unit | null {
+  const m = UNIT_IN_TEXT.exec(fold(s));
+  if (!m) return null;
+  return (m[1] ?? m[2]) as Unit;
+}
+
+/** Round half away from zero to 0.01, computed on integers so 0.005 steps never drift. */
+export function round2(n: number): number {
+  const cents = n * 100;
+  const r = Math.sign(cents) * Math.round(Math.abs(cents) + 1e-7);
+  return r / 100 || 0;
+}
+
+/** An amount in `unit` as 万元 with two decimals. The source figure is taken to the cent first. */
+export function toWan(n: number, unit: Unit): number {
+  const f = UNIT_FACTOR[unit];
+  if (f === 1) return round2(n);
+  const cents = Math.round(n * 100);
+  const wanCents = cents / f;
+  return (Math.sign(wanCents) * Math.round(Math.abs(wanCents) + 1e-9)) / 100 || 0;
+}
+
+/** The unit name or a year that a title line states: "部门：XX局", "编制单位：XX", "2024年度". */
+export function unitNameIn(s: string): string | null {
+  const t = s.normalize('NFKC').trim();
+  const m = /(?:编制单位|填报单位|单位名称|预算单位|部门名称|部门|单位)\s*[:：]\s*(.+)$/.exec(t);
+  if (!m) return null;
+  let name = m[1].replace(/\s*(?:金额)?单位\s*[:：].*$/, '').trim();
+  name = name.replace(/\s{2,}.*$/, '').trim();
+  if (!name || /^(万元|千元|元|[台辆套、,，]+)$/.test(name) || /^[台辆套]/.test(name)) return null;
+  return name;
+}
+
+export function yearIn(s: string): number | null {
+  const m = /((?:19|20)\d{2})\s*年度?/.exec(s.normalize('NFKC'));
+  return m ? Number(m[1]) : null;
+}
+
+export function shortText(v: SourceValue, max = 30): string {
+  const t = textOf(v).replace(/\s+/g, ' ').trim();
+  return t.length > max ? t.slice(0, max) + '…' : t;
+}

@@ -1,0 +1,97 @@
+/** bin/juesuan import: exit 0 imported, 1 with cells not placed, 2 unreadable; atomic output; JSON report. */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ImportReport } from '../../shared/import/index.js';
+import { readPacket } from '../../shared/xlsx.js';
+import { otherRegion, reportSoftware, toBytes } from '../fixtures/import/build.js';
+import { juesuan } from '../helpers/cli.js';
+import { bytesOf, EMPTY_TABLES, loadPacket, REFERENCE } from '../helpers/packets.js';
+
+let dir: string;
+let other: string;
+let software: string;
+let plain: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'juesuan-import-'));
+  const ref = await loadPacket(REFERENCE);
+  other = join(dir, '其他地区.xlsx');
+  writeFileSync(other, await toBytes(otherRegion(ref)));
+  software = join(dir, '报表软件.xlsx');
+  writeFileSync(software, await toBytes(reportSoftware(ref).wb));
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('通讯录');
+  ws.addRow(['姓名', '电话']);
+  ws.addRow(['张三', 13800000000]);
+  plain = join(dir, '通讯录.xlsx');
+  writeFileSync(plain, await toBytes(wb));
+});
+
+describe('bin/juesuan import', () => {
+  it('exit 0: every cell placed; the output packet opens and holds the figures; no temp file left', async () => {
+    const out = join(dir, 'out.xlsx');
+    const rep = join(dir, 'report.json');
+    const r = juesuan('import', other, '--into', EMPTY_TABLES, '--out', out, '--report', rep);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('【表7】→ 公开09表');
+    const p = await readPacket(new Uint8Array(readFileSync(out)));
+    expect(p.sheets.find((s) => s.name === '公开01表')!.cells[32][2]!.v).toBe(3966.62);
+    const j = JSON.parse(readFileSync(rep, 'utf8')) as ImportReport;
+    expect(j.summary).toMatchObject({ cellsNotPlaced: 0, tables: 9 });
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const check = juesuan('check', out, '--json');
+    expect(check.code).toBe(0);
+  });
+
+  it('exit 1: imported, and the JSON report names each cell not placed', () => {
+    const out = join(dir, 'out2.xlsx');
+    const rep = join(dir, 'report2.json');
+    const r = juesuan('import', software, '--into', EMPTY_TABLES, '--out', out, '--report', rep);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(readFileSync(rep, 'utf8')) as ImportReport;
+    expect(j.sheets.flatMap((s) => s.notPlaced.map((c) => c.cell))).toHaveLength(5);
+    expect(r.stdout).toContain('未放入 5 个');
+    expect(readFileSync(out).length).toBeGreaterThan(1000);
+  });
+
+  it('--as prior-year fills 上年数 from the template set named in the packet', async () => {
+    const out = join(dir, 'prior.xlsx');
+    const r = juesuan('import', other, '--into', REFERENCE, '--as', 'prior-year', '--out', out);
+    expect(r.code).toBe(1); // 机关运行经费 comes from 说明文字, which the source does not have
+    expect(r.stdout).toMatch(/上年数：填入 \d+ 项，未填 1 项/);
+    expect(r.stdout).toContain('已覆盖');
+    const p = await readPacket(new Uint8Array(readFileSync(out)));
+    const prior = p.sheets.find((s) => s.name === '上年数')!;
+    expect(prior.cells.find((row) => row[0]?.v === '本年收入合计')![1]!.v).toBe(3966.62);
+  });
+
+  const bad = (name: string, bytes: Uint8Array | string) => {
+    const p = join(dir, name);
+    writeFileSync(p, bytes);
+    return p;
+  };
+
+  it.each([
+    ['a text file named .xls', () => bad('notes.xls', '这不是表格'), /不是可识别的 Excel 工作簿/],
+    ['a truncated .xlsx', () => bad('cut.xlsx', bytesOf(REFERENCE).subarray(0, 5000)), /已损坏或不完整/],
+    ['a missing file', () => join(dir, 'nope.xlsx'), /找不到文件/],
+    ['a workbook with no disclosure table', () => plain, /没有识别出任何公开表/],
+  ])('exit 2 for %s, with a Chinese message and no output packet', (_n, path, msg) => {
+    const out = join(dir, `never-${Math.random().toString(36).slice(2)}.xlsx`);
+    const r = juesuan('import', path(), '--into', EMPTY_TABLES, '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(msg);
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    expect(readdirSync(dir)).not.toContain(out.split('/').pop());
+  });
+
+  it('exit 2 for bad usage', () => {
+    expect(juesuan('import', other, '--out', join(dir, 'x.xlsx')).code).toBe(2);
+    const r = juesuan('import', other, '--into', EMPTY_TABLES, '--out', join(dir, 'x.xlsx'), '--as', 'budget');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('prior-year');
+  });
+});
