@@ -68,7 +68,7 @@ interface CheckGroup {
 
 type UndoEntry =
   | { kind: 'cells'; cells: { sheet: string; row: number; col: number; before: CellValue; after: CellValue }[] }
-  | { kind: 'rows'; sheet: string; row: number; count: number; op: 'insert' | 'remove'; snapshot: ModelRows };
+  | { kind: 'rows'; sheet: string; row: number; count: number; op: 'insert' | 'remove'; snapshot: ModelRows; like?: number };
 
 interface ModelRows {
   cells: (Cell | null)[][];
@@ -327,9 +327,8 @@ export class PacketSession {
     const regen = this.declarationsTouched(cells);
     const before = new Map(this.current);
     const changes = this.hf.batch(() => {
-      for (const c of cells) {
-        this.hf.setCellContents({ sheet: this.sheetId(c.sheet), row: c.row, col: c.col }, engineLiteral(c.value));
-      }
+      // one call per rectangle of edited cells: HyperFormula's cost is per call, and an import writes thousands
+      for (const b of editBlocks(cells)) this.hf.setCellContents({ sheet: this.sheetId(b.sheet), row: b.row, col: b.col }, b.values);
       for (const g of regen) this.regenerate(g);
     });
     for (const c of cells) {
@@ -388,13 +387,14 @@ export class PacketSession {
 
   // ---- rows ----
 
-  insertRows(sheet: string, row: number, count = 1): EditResult {
+  /** `likeRow`: the row whose look and input cells the new rows take (default: the row at `row`, or the one above at the end). */
+  insertRows(sheet: string, row: number, count = 1, likeRow?: number): EditResult {
     const s = this.sheet(sheet);
-    if (row < 0 || row > s.cells.length || count < 1 || count > 1000) throw new PacketError(`无法在 ${sheet} 第 ${row + 1} 行插入 ${count} 行。`);
+    if (row < 0 || row > s.cells.length || count < 1 || count > 10000) throw new PacketError(`无法在 ${sheet} 第 ${row + 1} 行插入 ${count} 行。`);
     const snapshot = this.snapshotRows(s);
-    insertModelRows(s, row, count);
+    insertModelRows(s, row, count, likeRow);
     const result = this.structural(sheet, () => this.hf.addRows(this.sheetId(sheet), [row, count]));
-    this.pushUndo({ kind: 'rows', sheet, row, count, op: 'insert', snapshot });
+    this.pushUndo({ kind: 'rows', sheet, row, count, op: 'insert', snapshot, like: likeRow });
     return result;
   }
 
@@ -479,7 +479,7 @@ export class PacketSession {
       if (dir === 'undo') {
         snapshotAfter = this.snapshotRows(s);
         restoreRows(s, e.snapshot);
-      } else if (e.op === 'insert') insertModelRows(s, e.row, e.count);
+      } else if (e.op === 'insert') insertModelRows(s, e.row, e.count, e.like);
       else removeModelRows(s, e.row, e.count);
     }
     const touchedSheets = e.kind === 'cells' ? e.cells : [{ sheet: e.sheet, col: -1 }];
@@ -569,6 +569,26 @@ function engineLiteral(v: CellValue): RawCellContent {
   return v;
 }
 
+/** Edited cells as rectangles: runs of adjacent columns in a row, stacked while the runs line up. */
+export function editBlocks(cells: { sheet: string; row: number; col: number; value: CellValue }[]): { sheet: string; row: number; col: number; values: RawCellContent[][] }[] {
+  const last = new Map<string, { sheet: string; row: number; col: number; value: CellValue }>();
+  for (const c of cells) last.set(`${c.sheet}\u0000${c.row}\u0000${c.col}`, c);
+  const sorted = [...last.values()].sort((a, b) => (a.sheet < b.sheet ? -1 : a.sheet > b.sheet ? 1 : a.row - b.row || a.col - b.col));
+  const runs: { sheet: string; row: number; col: number; values: RawCellContent[] }[] = [];
+  for (const c of sorted) {
+    const r = runs[runs.length - 1];
+    if (r && r.sheet === c.sheet && r.row === c.row && r.col + r.values.length === c.col) r.values.push(engineLiteral(c.value));
+    else runs.push({ sheet: c.sheet, row: c.row, col: c.col, values: [engineLiteral(c.value)] });
+  }
+  const blocks: { sheet: string; row: number; col: number; values: RawCellContent[][] }[] = [];
+  for (const r of runs) {
+    const b = blocks[blocks.length - 1];
+    if (b && b.sheet === r.sheet && b.col === r.col && b.values[0].length === r.values.length && b.row + b.values.length === r.row) b.values.push(r.values);
+    else blocks.push({ sheet: r.sheet, row: r.row, col: r.col, values: [r.values] });
+  }
+  return blocks;
+}
+
 function emptyResult(): EditResult {
   return { changed: [], added: [], removed: [], updated: [], rejected: [], structural: [] };
 }
@@ -635,8 +655,8 @@ function shiftMerges(merges: string[], row: number, delta: number): string[] {
 }
 
 /** A new row takes the look and the input flags of the row it is inserted at (or the one above at the end). */
-export function insertModelRows(s: SheetModel, row: number, count: number): void {
-  const like = s.cells[row] ?? s.cells[row - 1] ?? [];
+export function insertModelRows(s: SheetModel, row: number, count: number, likeRow?: number): void {
+  const like = (likeRow !== undefined ? s.cells[likeRow] : undefined) ?? s.cells[row] ?? s.cells[row - 1] ?? [];
   const rows = Array.from({ length: count }, () => blankRowLike(like));
   s.cells.splice(row, 0, ...rows);
   s.rowHeights.splice(row, 0, ...Array.from({ length: count }, () => s.rowHeights[row] ?? s.rowHeights[row - 1]));
