@@ -54,6 +54,8 @@ interface CompiledCheck {
   nLoc: number;
   parts: string[];
   nExpr: number;
+  /** uses APPROX: a strict copy sits beside it */
+  hasTol: boolean;
   /** locator references as they read now; dropped when rows move */
   locs?: string[];
 }
@@ -147,14 +149,16 @@ export class PacketSession {
     const out: CompiledCheck[] = [];
     for (const check of checks) {
       const tol = this.tr.toEngine(check.formula);
+      const strict = strictVariant(tol);
       const { parts, exprs } = splitMessage(check.message);
       content.push([
         tol,
-        strictVariant(tol),
+        // a check without APPROX has no allowance: its strict reading is the same cell, not a second copy
+        strict === tol ? null : strict,
         ...check.locate.map((l) => this.tr.toEngine(l)),
         ...exprs.map((e) => this.tr.toEngine(e)),
       ]);
-      out.push({ check, nLoc: check.locate.length, parts, nExpr: exprs.length });
+      out.push({ check, nLoc: check.locate.length, parts, nExpr: exprs.length, hasTol: strict !== tol });
     }
     return { content, checks: out };
   }
@@ -227,7 +231,7 @@ export class PacketSession {
     const cc = g.checks[i];
     const at = (col: number) => this.hf.getCellValue({ sheet: g.hfId, row: i, col });
     const tol = at(0);
-    const strict = at(1);
+    const strict = cc.hasTol ? at(1) : tol;
     if (!cc.locs) {
       cc.locs = [];
       for (let k = 0; k < cc.nLoc; k++) {

@@ -126,3 +126,63 @@ export function splitMessage(message: string): { parts: string[]; exprs: string[
 export function joinMessage(parts: string[], exprs: string[]): string {
   return parts.map((p, i) => (i < exprs.length ? `${p}{${exprs[i]}}` : p)).join('');
 }
+
+/**
+ * "FN(a,b,c)" → { fn: "FN", args: ["a","b","c"] }, splitting only at top-level commas
+ * (not inside parentheses, "strings" or 'quoted sheet names'). Null when the text is not one call.
+ */
+export function splitCall(text: string): { fn: string; args: string[] } | null {
+  const t = text.trim().replace(/^=/, '');
+  const m = /^([A-Za-z_][A-Za-z0-9_.]*)\(/.exec(t);
+  if (!m || !t.endsWith(')')) return null;
+  const inner = t.slice(m[0].length, -1);
+  const args: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < inner.length; i++) {
+    const ch = inner[i];
+    if (ch === '"' || ch === "'") {
+      let j = i + 1;
+      while (j < inner.length && !(inner[j] === ch && inner[j + 1] !== ch)) j += inner[j] === ch ? 2 : 1;
+      i = j;
+    } else if (ch === '(') depth++;
+    else if (ch === ')') {
+      depth--;
+      if (depth < 0) return null;
+    } else if (ch === ',' && depth === 0) {
+      args.push(inner.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (depth !== 0) return null;
+  args.push(inner.slice(start));
+  return { fn: m[1].toUpperCase(), args: args.map((a) => a.trim()) };
+}
+
+/** Split at top-level occurrences of `sep` (outside parentheses and literals). */
+export function splitTopLevel(text: string, sep: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"' || ch === "'") {
+      let j = i + 1;
+      while (j < text.length && !(text[j] === ch && text[j + 1] !== ch)) j += text[j] === ch ? 2 : 1;
+      i = j;
+    } else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && text.startsWith(sep, i)) {
+      out.push(text.slice(start, i));
+      start = i + sep.length;
+      i += sep.length - 1;
+    }
+  }
+  out.push(text.slice(start));
+  return out;
+}
+
+/** APPROXSTRICT(...) → APPROX(...): back from the engine's strict variant to the template's formula. */
+export function tolerantVariant(formula: string): string {
+  return mapCode(formula, (code) => code.replace(/(^|[^A-Za-z0-9_.])APPROXSTRICT\(/gi, '$1APPROX('));
+}
