@@ -2,6 +2,7 @@
 import ExcelJS from 'exceljs';
 import { parseRange } from './a1.js';
 import { PacketError } from './errors.js';
+import { inspectXlsx, LIMITS, notXlsxMessage, sanitizeWorkbook, withTimeLimit } from './safety/index.js';
 import {
   CHECK_SHEET, META_SHEET,
   type Cell, type CellStyle, type CellValue, type CheckDef, type DefinedName, type Packet, type SheetKind, type SheetModel,
@@ -20,15 +21,18 @@ export async function loadWorkbook(bytes: Uint8Array, what = '文件'): Promise<
   if (bytes.length > MAX_XLSX_BYTES) {
     throw new PacketError(`${what}过大（${(bytes.length / 1048576).toFixed(1)} MB），超过 ${MAX_XLSX_BYTES / 1048576} MB 的上限，未读取。`);
   }
-  if (!isZip(bytes)) {
-    throw new PacketError(`${what}不是 Excel 工作簿（.xlsx）：文件内容不是 xlsx 格式。请确认文件未损坏，或先用 Excel/WPS 另存为 .xlsx。`);
-  }
+  if (!isZip(bytes)) throw new PacketError(notXlsxMessage(bytes, what));
+  // untrusted input: sizes and shape checked before ExcelJS inflates anything (shared/safety)
+  await inspectXlsx(bytes, what);
   const wb = new ExcelJS.Workbook();
   try {
-    await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+    await withTimeLimit(wb.xlsx.load(bytes as unknown as ArrayBuffer), LIMITS.loadTimeMs, what);
   } catch (e) {
+    if (e instanceof PacketError) throw e;
     throw new PacketError(`${what}无法打开：xlsx 文件已损坏或不完整（${(e as Error).message}）。请找回完整的文件后重试。`);
   }
+  // text cleaned, formulas that could act outside the workbook kept as inert text, links dropped
+  sanitizeWorkbook(wb, what);
   return wb;
 }
 
@@ -125,8 +129,8 @@ function readChecks(ws: ExcelJS.Worksheet): CheckDef[] {
     if (!id) return;
     const level = get(2);
     const kind = get(3) || '公式';
-    if (kind !== '公式' && kind !== '层级' && kind !== '名称一致') {
-      throw new PacketError(`审核表第 ${r} 行（${id}）的类型「${kind}」无法识别：应为 公式、层级 或 名称一致。`);
+    if (kind !== '公式' && kind !== '层级' && kind !== '名称一致' && kind !== '指标') {
+      throw new PacketError(`审核表第 ${r} 行（${id}）的类型「${kind}」无法识别：应为 公式、层级、名称一致 或 指标。`);
     }
     checks.push({
       id,
@@ -315,8 +319,8 @@ function writeSheet(wb: ExcelJS.Workbook, sheet: SheetModel, packet: Packet): vo
       fitToWidth: 1,
       fitToHeight: 0,
       horizontalCentered: true,
-      // ExcelJS writes half-relative print titles after a read, which LibreOffice ignores: always absolute
-      ...(sheet.print.titleRows ? { printTitlesRow: `$${sheet.print.titleRows[0]}:$${sheet.print.titleRows[1]}` } : {}),
+      // ExcelJS adds the $ signs of print titles itself (it writes '$1:$6'); given them again it writes $$1
+      ...(sheet.print.titleRows ? { printTitlesRow: `${sheet.print.titleRows[0]}:${sheet.print.titleRows[1]}` } : {}),
       ...(sheet.print.margins ? { margins: { ...sheet.print.margins, header: 0.3, footer: 0.3 } } : {}),
     },
   });

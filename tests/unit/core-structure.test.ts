@@ -70,6 +70,13 @@ describe('inserting and deleting a 科目 row in 03表', () => {
     expect(reopened.getValue('公开03表', at, 0)).toBe('2010302');
   });
 
+  it('keeps the print setup through a write and a read: A4, orientation, repeated header rows', async () => {
+    const back = await readPacket(await writePacket(session.toPacket()));
+    const t01 = back.sheets.find((s) => s.name === '公开01表')!;
+    expect(t01.print).toMatchObject({ orientation: 'landscape', fitToWidth: true, titleRows: [1, 6] });
+    expect(back.sheets.find((s) => s.name === '公开09表')!.print.orientation).toBe('portrait');
+  });
+
   it('refuses to delete a template row (the 合计 line)', () => {
     const total = session.sheet('公开03表').cells.findIndex((r) => r[1]?.v === '合计');
     expect(() => session.removeRows('公开03表', total, 1)).toThrow(/不能删除/);
