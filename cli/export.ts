@@ -1,0 +1,115 @@
+/**
+ * bin/juesuan export <packet.xlsx> --out <目录> [--force] [--per-table] [--no-checks]
+ * Writes 决算公开表.xlsx (every table and form, template formatting and print setup, formulas with cached
+ * results), 情况说明.docx and 公开包.pdf (cover, 目录 with page numbers, all parts) into the folder; with
+ * --per-table also 分表/公开01表.xlsx …. Refuses (exit 1) while the packet has errors, unless --force.
+ * Every file is written to a temporary file in the same folder and renamed into place.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { PacketSession } from '../shared/engine.js';
+import { PacketError } from '../shared/errors.js';
+import { exportErrors, exportPacket } from '../shared/export/packet.js';
+import type { ExportProgress } from '../shared/export/pdf.js';
+import type { NarrativeTemplate } from '../shared/narrative/types.js';
+import { openPdfPrinter } from '../node/pdf.js';
+import { findingsText } from './check.js';
+import { EXIT_FINDINGS, EXIT_OK, fail, openPacket, parseArgs, UsageError } from './io.js';
+import { templateFor } from './narrative.js';
+
+const SWITCHES = ['force', 'per-table', 'no-checks'];
+
+/** Write bytes next to the target, flush, then rename over it: a crash never leaves half a file. */
+export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const fd = openSync(tmp, 'wx');
+    try {
+      let off = 0;
+      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // the temporary file was never created or is already gone
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EPERM' || code === 'EBUSY' || code === 'EACCES') {
+      fail(`无法写入 ${path}：没有写入权限，或文件正被 Excel、WPS、Word 或 PDF 阅读器打开。请关闭该文件后重试。`);
+    }
+    if (code === 'ENOSPC') fail(`无法写入 ${path}：磁盘空间不足。`);
+    fail(`无法写入 ${path}：${(e as Error).message}`);
+  }
+}
+
+function size(bytes: Uint8Array): string {
+  return bytes.length >= 1048576 ? `${(bytes.length / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes.length / 1024))} KB`;
+}
+
+export async function run(args: string[]): Promise<number> {
+  const { positional, flags } = parseArgs(args, ['out']);
+  if (positional.length !== 1) throw new UsageError('export 需要一个公开包文件');
+  if (typeof flags.out !== 'string') throw new UsageError('export 需要 --out <目录>');
+  for (const k of Object.keys(flags)) if (k !== 'out' && !SWITCHES.includes(k)) throw new UsageError(`export 不认识选项 --${k}`);
+  const outDir = flags.out;
+  const out = (line: string) => process.stdout.write(line + '\n');
+
+  const packet = await openPacket(positional[0]);
+  const session = new PacketSession(packet);
+  const findings = session.findings();
+  const errors = exportErrors(session);
+  if (errors.length) {
+    // the error lines as `check` prints them, without its summary line (which would count only these)
+    out(findingsText(errors).split('\n').slice(0, -1).join('\n'));
+    out(`共 ${errors.length} 个错误（另有 ${findings.length - errors.length} 个提示，不影响导出）。`);
+    if (!flags.force) {
+      out(`公开包还有 ${errors.length} 个错误，未导出。请改正后重新导出；确需按现状导出时加 --force。`);
+      return EXIT_FINDINGS;
+    }
+    out(`公开包还有 ${errors.length} 个错误，已按 --force 继续导出。`);
+  }
+
+  try {
+    mkdirSync(outDir, { recursive: true });
+  } catch (e) {
+    fail(`无法创建输出目录 ${outDir}：${(e as Error).message}`);
+  }
+  if (!statSync(outDir).isDirectory()) fail(`--out 应为目录：${outDir} 是一个文件。`);
+
+  let narrativeTemplate: NarrativeTemplate | undefined;
+  try {
+    narrativeTemplate = templateFor(packet);
+  } catch (e) {
+    if (!(e instanceof PacketError)) throw e;
+    out(`注意：${e.message}`);
+  }
+
+  const progress = process.stderr.isTTY ? (p: ExportProgress) => process.stderr.write(`[${Math.round(p.fraction * 100)}%] ${p.message}\n`) : undefined;
+  const result = await exportPacket(session, {
+    includeChecks: !flags['no-checks'],
+    perTable: !!flags['per-table'],
+    narrativeTemplate,
+    printer: () => openPdfPrinter(),
+    onProgress: progress,
+    onArtifact: (a) => {
+      const path = join(outDir, a.name);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileAtomic(path, a.bytes);
+      if (a.kind === 'workbook') out(`已写出 ${path}（${size(a.bytes)}${flags['no-checks'] ? '，不含审核表' : ''}）`);
+      else if (a.kind === 'pdf') out(`已写出 ${path}（共 ${a.pdf.pageCount} 页，${size(a.bytes)}）`);
+      else out(`已写出 ${path}（${size(a.bytes)}）`);
+    },
+  });
+  if (result.pdf) {
+    out('目录：');
+    for (const e of result.pdf.toc) out(`  ${e.level === 2 ? '  ' : ''}${e.label} …… ${e.page}`);
+  }
+  for (const n of result.notices) out(`注意：${n}`);
+  return EXIT_OK;
+}

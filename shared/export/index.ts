@@ -1,0 +1,12 @@
+/**
+ * Export and print (issue 7). Pure TypeScript: the caller supplies bytes in and takes bytes out, and supplies
+ * the PDF printer (node/pdf.ts in Node, webContents.printToPDF in Electron).
+ */
+export { exportWorkbook, exportTableWorkbooks, standaloneSheet, readsOutside, safeFileName, type WorkbookExportOptions, type SheetWorkbook } from './workbook.js';
+export { buildPacketHtml, packetUnit, packetYear, type PacketDocument, type PacketDocumentInput, type TocEntry, type PageMap } from './document.js';
+export { renderSheet, styleCss, sheetGeometry, type RenderedSheet, type PageGeometry } from './sheet-html.js';
+export { printPacketPdf, PRINT_OPTIONS, type PdfPrinter, type PacketPdf, type ExportProgress } from './pdf.js';
+export { readPdfOutline, type PdfOutline } from './pdf-dests.js';
+export { formatCellText } from './numfmt.js';
+export { missingPartText, printNarrative, PART_NAMES, type PacketNarrative, type NarrativePart, type NarrativeBlock, type NarrativePartKey } from './narrative.js';
+export { exportPacket, exportErrors, EXPORT_FILES, type PacketExport, type PacketExportOptions, type ExportArtifact, type ClosablePrinter } from './packet.js';
