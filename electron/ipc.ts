@@ -1,0 +1,82 @@
+/**
+ * The IPC channel table, shared by main and preload: one entry per bridge function, with its channel name
+ * and the parser main runs on the arguments. Preload derives its functions from it; main registers its
+ * handlers from it, so neither side can name a channel the other does not know.
+ */
+import type { JuesuanBridge } from '../renderer/host/bridge';
+import {
+  expectArgCount, expectBytes, expectDocumentBytes, expectDocumentState, expectExportKind, expectFileName, extensionOf,
+} from './validate';
+
+/** Bridge functions answered by the main process (ipcRenderer.invoke / ipcMain.handle). */
+export type InvokeApi = Omit<JuesuanBridge, 'setDocumentState' | 'closeWindow' | 'onMenuCommand'>;
+/** One-way messages (ipcRenderer.send / ipcMain.on). */
+export type SendApi = Pick<JuesuanBridge, 'setDocumentState' | 'closeWindow'>;
+
+type Parser<F> = F extends (...args: infer A) => unknown ? (args: readonly unknown[]) => A : never;
+
+export interface ChannelEntry<F> {
+  channel: string;
+  parse: Parser<F>;
+}
+
+const none = (args: readonly unknown[]): [] => {
+  expectArgCount(args, 0);
+  return [];
+};
+
+/** `openRecent`'s index is checked against the recent list by its handler, which knows the list's length. */
+function recentIndex(args: readonly unknown[]): [number] {
+  expectArgCount(args, 1);
+  const v = args[0];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 99) throw new TypeError('index: out of range');
+  return [v];
+}
+
+export const INVOKE: { [K in keyof InvokeApi]: ChannelEntry<InvokeApi[K]> } = {
+  openInitial: { channel: 'juesuan:open-initial', parse: none },
+  openDialog: { channel: 'juesuan:open-dialog', parse: none },
+  openTemplate: { channel: 'juesuan:open-template', parse: none },
+  openRecent: { channel: 'juesuan:open-recent', parse: recentIndex },
+  listRecent: { channel: 'juesuan:list-recent', parse: none },
+  save: {
+    channel: 'juesuan:save',
+    parse: (a) => {
+      expectArgCount(a, 1);
+      return [expectDocumentBytes(a[0], 'xlsx')];
+    },
+  },
+  saveAs: {
+    channel: 'juesuan:save-as',
+    parse: (a) => {
+      expectArgCount(a, 2);
+      return [expectDocumentBytes(a[0], 'xlsx'), expectFileName(a[1], 'xlsx')];
+    },
+  },
+  exportFile: {
+    channel: 'juesuan:export',
+    parse: (a) => {
+      expectArgCount(a, 3);
+      const kind = expectExportKind(a[2]);
+      return [expectDocumentBytes(a[0], kind), expectFileName(a[1], extensionOf(kind)), kind];
+    },
+  },
+  importDialog: { channel: 'juesuan:import-dialog', parse: none },
+  print: { channel: 'juesuan:print', parse: none },
+};
+
+export const SEND: { [K in keyof SendApi]: ChannelEntry<SendApi[K]> } = {
+  setDocumentState: {
+    channel: 'juesuan:document-state',
+    parse: (a) => {
+      expectArgCount(a, 1);
+      return [expectDocumentState(a[0])];
+    },
+  },
+  closeWindow: { channel: 'juesuan:close-window', parse: none },
+};
+
+/** main → renderer: a menu command (and the recent-file index for 'open-recent'). */
+export const MENU_EVENT = 'juesuan:menu-command';
+
+export { expectBytes };

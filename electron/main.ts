@@ -1,0 +1,242 @@
+/**
+ * Electron main process: one window, Chinese menus, native dialogs, disk. No business logic: the renderer
+ * does everything with the packet; this process only moves bytes to and from files the user picked.
+ */
+import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { DocumentState, ExportKind, MenuCommand, OpenedFile, SavedFile } from '../renderer/host/bridge';
+import { INVOKE, MENU_EVENT, SEND, type InvokeApi, type SendApi } from './ipc';
+import { buildMenuTemplate } from './menu';
+import { CSP, isAppUrl, mimeOf, resolveInside } from './paths';
+import { RecentFiles } from './recent';
+import { readBounded, writeAtomic } from './files';
+import { IpcArgumentError, expectIndex } from './validate';
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+]);
+
+const APP_ROOT = app.getAppPath();
+const RENDERER_DIR = join(APP_ROOT, 'dist');
+const PACKETS_DIR = join(RENDERER_DIR, 'packets');
+
+let win: BrowserWindow | null = null;
+/** the file the open packet was read from; null for the reference packet, a template or an unsaved packet */
+let currentPath: string | null = null;
+let doc: DocumentState = { name: '决算公开助手', dirty: false };
+let forceClose = false;
+let recent: RecentFiles;
+
+function send(command: MenuCommand, arg?: number): void {
+  win?.webContents.send(MENU_EVENT, command, arg);
+}
+
+function refreshMenu(): void {
+  Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate({ recent: recent.entries(), send, devTools: !app.isPackaged })));
+}
+
+function opened(path: string | null, name: string, bytes: Uint8Array, untitled = false): OpenedFile {
+  currentPath = path;
+  if (path) {
+    recent.add(path);
+    refreshMenu();
+  }
+  return { name, bytes, ...(untitled ? { untitled } : {}) };
+}
+
+async function openPath(path: string): Promise<OpenedFile | null> {
+  try {
+    return opened(path, basename(path), readBounded(path));
+  } catch (e) {
+    await dialog.showMessageBox(win!, { type: 'error', title: '无法打开', message: `无法打开文件：${(e as Error).message}` });
+    return null;
+  }
+}
+
+function commandLinePacket(): string | null {
+  const args = process.argv.slice(app.isPackaged ? 1 : 2).filter((a) => !a.startsWith('-'));
+  const file = args.find((a) => a.toLowerCase().endsWith('.xlsx'));
+  return file ? resolve(file) : null;
+}
+
+async function writeChosen(bytes: Uint8Array, defaultName: string, kind: ExportKind): Promise<string | null> {
+  const filters = { xlsx: { name: 'Excel 工作簿', extensions: ['xlsx'] }, pdf: { name: 'PDF', extensions: ['pdf'] }, docx: { name: 'Word 文档', extensions: ['docx'] } };
+  const r = await dialog.showSaveDialog(win!, { defaultPath: defaultName, filters: [filters[kind]] });
+  if (r.canceled || !r.filePath) return null;
+  writeAtomic(r.filePath, bytes);
+  return r.filePath;
+}
+
+const handlers: InvokeApi = {
+  async openInitial() {
+    const arg = commandLinePacket();
+    if (arg) return openPath(arg);
+    // the shipped reference packet opens as an untitled copy: 保存 asks where, it never overwrites the bundle
+    return opened(null, 'reference-packet.xlsx', new Uint8Array(await readFile(join(PACKETS_DIR, 'reference-packet.xlsx'))));
+  },
+  async openDialog() {
+    const r = await dialog.showOpenDialog(win!, { title: '打开公开包', filters: [{ name: '决算公开包', extensions: ['xlsx'] }], properties: ['openFile'] });
+    return r.canceled || !r.filePaths[0] ? null : openPath(r.filePaths[0]);
+  },
+  async openTemplate() {
+    return opened(null, '未命名公开包.xlsx', new Uint8Array(await readFile(join(PACKETS_DIR, 'tables.xlsx'))), true);
+  },
+  async openRecent(index) {
+    const paths = recent.paths();
+    return openPath(paths[expectIndex(index, paths.length)]);
+  },
+  async listRecent() {
+    return recent.entries();
+  },
+  async save(bytes): Promise<SavedFile | null> {
+    if (!currentPath) return handlers.saveAs(bytes, doc.name.endsWith('.xlsx') ? doc.name : '公开包.xlsx');
+    writeAtomic(currentPath, bytes);
+    return { name: basename(currentPath) };
+  },
+  async saveAs(bytes, suggestedName) {
+    const path = await writeChosen(bytes, suggestedName, 'xlsx');
+    if (!path) return null;
+    currentPath = path;
+    recent.add(path);
+    refreshMenu();
+    return { name: basename(path) };
+  },
+  async exportFile(bytes, suggestedName, kind) {
+    const path = await writeChosen(bytes, suggestedName, kind);
+    return path ? { name: basename(path) } : null;
+  },
+  async importDialog() {
+    const r = await dialog.showOpenDialog(win!, { title: '导入', filters: [{ name: 'Excel 工作簿', extensions: ['xlsx', 'xls'] }], properties: ['openFile'] });
+    if (r.canceled || !r.filePaths[0]) return null;
+    return { name: basename(r.filePaths[0]), bytes: readBounded(r.filePaths[0]) };
+  },
+  async print() {
+    win?.webContents.print({ printBackground: true });
+  },
+};
+
+const senders: SendApi = {
+  setDocumentState(state) {
+    doc = state;
+    win?.setTitle(`${state.dirty ? '● ' : ''}${state.name} — 决算公开助手`);
+    win?.setDocumentEdited(state.dirty);
+  },
+  closeWindow() {
+    forceClose = true;
+    win?.close();
+  },
+};
+
+function fromOurWindow(e: IpcMainInvokeEvent | IpcMainEvent): boolean {
+  return !!win && e.sender === win.webContents && isAppUrl(e.senderFrame?.url ?? '');
+}
+
+function registerIpc(): void {
+  for (const key of Object.keys(INVOKE) as (keyof InvokeApi)[]) {
+    const entry = INVOKE[key];
+    ipcMain.handle(entry.channel, async (e, ...args: unknown[]) => {
+      if (!fromOurWindow(e)) throw new Error('IPC from an unknown frame');
+      const parsed = entry.parse(args) as unknown[];
+      return (handlers[key] as (...a: unknown[]) => unknown)(...parsed);
+    });
+  }
+  for (const key of Object.keys(SEND) as (keyof SendApi)[]) {
+    const entry = SEND[key];
+    ipcMain.on(entry.channel, (e, ...args: unknown[]) => {
+      if (!fromOurWindow(e)) return;
+      try {
+        const parsed = entry.parse(args) as unknown[];
+        (senders[key] as (...a: unknown[]) => void)(...parsed);
+      } catch (err) {
+        if (!(err instanceof IpcArgumentError)) throw err;
+      }
+    });
+  }
+}
+
+function serveRenderer(): void {
+  protocol.handle('app', async (request) => {
+    const url = new URL(request.url);
+    const file = url.host === 'juesuan' ? resolveInside(RENDERER_DIR, url.pathname) : null;
+    if (!file) return new Response('Not found', { status: 404 });
+    try {
+      const body = await readFile(file);
+      return new Response(body, {
+        headers: { 'Content-Type': mimeOf(file), 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff' },
+      });
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+  });
+}
+
+function createWindow(): void {
+  win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 960,
+    minHeight: 600,
+    title: '决算公开助手',
+    show: false,
+    webPreferences: {
+      preload: join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+      devTools: !app.isPackaged,
+    },
+  });
+  win.once('ready-to-show', () => win?.show());
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  win.webContents.on('will-navigate', (e, url) => {
+    if (!isAppUrl(url)) e.preventDefault();
+  });
+  win.webContents.on('will-redirect', (e, url) => {
+    if (!isAppUrl(url)) e.preventDefault();
+  });
+  win.on('close', (e) => {
+    if (forceClose || !doc.dirty) return;
+    e.preventDefault();
+    const choice = dialog.showMessageBoxSync(win!, {
+      type: 'warning',
+      title: '决算公开助手',
+      message: `「${doc.name}」有未保存的修改，关闭前要保存吗？`,
+      buttons: ['保存', '不保存', '取消'],
+      defaultId: 0,
+      cancelId: 2,
+      noLink: true,
+    });
+    if (choice === 0) send('save-then-close');
+    else if (choice === 1) {
+      forceClose = true;
+      win?.close();
+    }
+  });
+  win.on('closed', () => {
+    win = null;
+  });
+  void win.loadURL('app://juesuan/index.html');
+}
+
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+app.whenReady().then(() => {
+  recent = new RecentFiles(join(app.getPath('userData'), 'recent.json'));
+  // no camera, microphone, notifications, geolocation …: the app asks for nothing
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  serveRenderer();
+  registerIpc();
+  refreshMenu();
+  createWindow();
+});
+
+app.on('window-all-closed', () => app.quit());

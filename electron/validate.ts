@@ -1,0 +1,99 @@
+/**
+ * Argument checks for every IPC call, as plain functions: the main process runs them on whatever the
+ * renderer sends, and Node tests run them without Electron. A renderer is untrusted input.
+ */
+import { MENU_COMMANDS, type DocumentState, type ExportKind, type MenuCommand } from '../renderer/host/bridge';
+
+/** The same ceiling the packet reader applies before unzipping. */
+export const MAX_IPC_BYTES = 64 * 1024 * 1024;
+const MAX_NAME = 200;
+
+export class IpcArgumentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IpcArgumentError';
+  }
+}
+
+function fail(message: string): never {
+  throw new IpcArgumentError(message);
+}
+
+export function expectArgCount(args: readonly unknown[], n: number): void {
+  if (args.length !== n) fail(`expected ${n} argument(s), got ${args.length}`);
+}
+
+export function expectBytes(v: unknown): Uint8Array {
+  if (!(v instanceof Uint8Array)) fail('bytes: expected a Uint8Array');
+  if (v.byteLength === 0) fail('bytes: empty');
+  if (v.byteLength > MAX_IPC_BYTES) fail(`bytes: ${v.byteLength} bytes is over the ${MAX_IPC_BYTES} byte limit`);
+  return v;
+}
+
+/** Starts like a zip (xlsx, docx) or a PDF: the main process writes nothing else. */
+export function expectDocumentBytes(v: unknown, kind: ExportKind = 'xlsx'): Uint8Array {
+  const b = expectBytes(v);
+  const zip = b.length > 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+  const pdf = b.length > 5 && String.fromCharCode(...b.subarray(0, 5)) === '%PDF-';
+  if (kind === 'pdf' ? !pdf : !zip) fail(`bytes: not a ${kind} file`);
+  return b;
+}
+
+const RESERVED = /[\\/:*?"<>|]/;
+
+function hasControl(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+function stripControl(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    if (c >= 0x20 && c !== 0x7f) out += ch;
+  }
+  return out;
+}
+
+/** A bare file name (never a path) for a save dialog's default, with the extension the kind needs. */
+export function expectFileName(v: unknown, ext: string): string {
+  if (typeof v !== 'string') fail('name: expected a string');
+  const name = v.trim();
+  if (!name || name.length > MAX_NAME) fail('name: empty or too long');
+  if (RESERVED.test(name) || hasControl(name) || name === '.' || name === '..') fail('name: not a plain file name');
+  return name.toLowerCase().endsWith(`.${ext}`) ? name : `${name}.${ext}`;
+}
+
+export function expectIndex(v: unknown, length: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= length) fail('index: out of range');
+  return v;
+}
+
+export function expectExportKind(v: unknown): ExportKind {
+  if (v !== 'xlsx' && v !== 'pdf' && v !== 'docx') fail('kind: expected xlsx, pdf or docx');
+  return v;
+}
+
+export function expectDocumentState(v: unknown): DocumentState {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail('state: expected an object');
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o).sort().join(',');
+  if (keys !== 'dirty,name') fail('state: expected exactly { name, dirty }');
+  if (typeof o.dirty !== 'boolean') fail('state.dirty: expected a boolean');
+  if (typeof o.name !== 'string' || o.name.length > MAX_NAME * 2) fail('state.name: expected a short string');
+  // the title bar shows it: no control characters
+  return { name: stripControl(o.name), dirty: o.dirty };
+}
+
+export function isMenuCommand(v: unknown): v is MenuCommand {
+  return typeof v === 'string' && (MENU_COMMANDS as readonly string[]).includes(v);
+}
+
+const EXT: Record<ExportKind, string> = { xlsx: 'xlsx', pdf: 'pdf', docx: 'docx' };
+
+export function extensionOf(kind: ExportKind): string {
+  return EXT[kind];
+}

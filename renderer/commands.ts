@@ -1,0 +1,155 @@
+/**
+ * Every user command, whether it comes from a shortcut, the toolbar or an Electron menu, runs here.
+ */
+import type { MenuCommand } from './host/host';
+import { controller } from './state/controller';
+import { say, useUi } from './state/store';
+import { currentHot } from './grid/SheetGrid';
+import { rowOpsOf } from './grid/layout';
+
+export const ZOOMS = [0.5, 0.67, 0.75, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2];
+
+function confirmDiscard(what: string): boolean {
+  if (!useUi.getState().dirty) return true;
+  return confirm(`当前公开包有未保存的修改。放弃这些修改并${what}吗？`);
+}
+
+export function setZoom(z: number): void {
+  const zoom = Math.min(2, Math.max(0.5, Math.round(z * 100) / 100));
+  useUi.setState({ zoom });
+  requestAnimationFrame(() => currentHot()?.refreshDimensions());
+}
+
+function stepZoom(dir: 1 | -1): void {
+  const z = useUi.getState().zoom;
+  const next = dir > 0 ? ZOOMS.find((x) => x > z + 0.001) : [...ZOOMS].reverse().find((x) => x < z - 0.001);
+  setZoom(next ?? z);
+}
+
+function rowCommand(kind: 'insert' | 'delete'): void {
+  const st = useUi.getState();
+  const sel = st.selection;
+  const s = controller.session;
+  if (!s || !sel || sel.sheet !== st.activeSheet) {
+    say('请先选中一个科目行或指标行。', 'warn');
+    return;
+  }
+  const ops = rowOpsOf(s.packet, s.sheet(sel.sheet));
+  if (!ops || sel.row < ops.first || sel.row > ops.last) {
+    say(ops ? `只能在第 ${ops.first + 1}—${ops.last + 1} 行之间${kind === 'insert' ? '插入' : '删除'}${ops.kind}行。` : '本表没有可以插入或删除的行。', 'warn');
+    return;
+  }
+  if (kind === 'insert') controller.insertRows(sel.sheet, sel.row, 1);
+  else controller.removeRows(sel.sheet, sel.row, 1);
+}
+
+export async function runCommand(cmd: MenuCommand, arg?: number): Promise<void> {
+  const host = controller.host;
+  if (!host) return;
+  switch (cmd) {
+    case 'new': {
+      if (!confirmDiscard('新建')) return;
+      const f = await host.openTemplate();
+      if (f) await controller.open(f);
+      return;
+    }
+    case 'open': {
+      if (!confirmDiscard('打开其他公开包')) return;
+      const f = await host.openDialog();
+      if (f) await controller.open(f);
+      return;
+    }
+    case 'open-recent': {
+      if (arg === undefined || !confirmDiscard('打开其他公开包')) return;
+      const f = await host.openRecent(arg);
+      if (f) await controller.open(f);
+      return;
+    }
+    case 'save':
+      await controller.save(false);
+      return;
+    case 'save-as':
+      await controller.save(true);
+      return;
+    case 'save-then-close':
+      if (await controller.save(false)) host.closeWindow();
+      return;
+    case 'import': {
+      const f = await host.importDialog();
+      // the import feature (legacy workbooks, 上年数) plugs in here
+      if (f) say(`导入「${f.name}」：导入功能（上年数、其他格式的决算表）尚未接入本版本。`, 'warn');
+      return;
+    }
+    case 'export':
+      await controller.exportWorkbook();
+      return;
+    case 'print':
+      await host.print();
+      return;
+    case 'undo':
+      controller.undo();
+      return;
+    case 'redo':
+      controller.redo();
+      return;
+    case 'find':
+      useUi.setState({ findOpen: true });
+      return;
+    case 'insert-row':
+      rowCommand('insert');
+      return;
+    case 'delete-row':
+      rowCommand('delete');
+      return;
+    case 'zoom-in':
+      stepZoom(1);
+      return;
+    case 'zoom-out':
+      stepZoom(-1);
+      return;
+    case 'zoom-reset':
+      setZoom(1);
+      return;
+    case 'toggle-checks':
+      useUi.setState({ checksOpen: !useUi.getState().checksOpen });
+      requestAnimationFrame(() => currentHot()?.refreshDimensions());
+      return;
+    case 'about':
+      alert('决算公开助手\n部门决算公开包的离线编辑与审核工具。\n许可证：GPL-3.0-or-later');
+      return;
+  }
+}
+
+function editorOpen(): boolean {
+  return !!currentHot()?.getActiveEditor()?.isOpened();
+}
+
+function inTextField(e: KeyboardEvent): boolean {
+  const t = e.target as HTMLElement | null;
+  if (!t) return false;
+  // Handsontable keeps focus on its (closed) editor textarea; that is the grid, not a text field
+  if (t.closest('.handsontable, .ht-root-wrapper') || t.classList.contains('htFocusCatcher')) return editorOpen();
+  return t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.isContentEditable;
+}
+
+/** Application shortcuts, in the capture phase so the grid never sees them. */
+export function onGlobalKeyDown(e: KeyboardEvent): void {
+  const mod = e.ctrlKey || e.metaKey;
+  if (!mod || e.altKey) return;
+  const k = e.key.toLowerCase();
+  let cmd: MenuCommand | null = null;
+  if (k === 'z' && !e.shiftKey) cmd = inTextField(e) ? null : 'undo';
+  else if (k === 'y' || (k === 'z' && e.shiftKey)) cmd = inTextField(e) ? null : 'redo';
+  else if (k === 's') cmd = e.shiftKey ? 'save-as' : 'save';
+  else if (k === 'o') cmd = 'open';
+  else if (k === 'n') cmd = 'new';
+  else if (k === 'p') cmd = 'print';
+  else if (k === 'f') cmd = 'find';
+  else if (k === '=' || k === '+') cmd = 'zoom-in';
+  else if (k === '-') cmd = 'zoom-out';
+  else if (k === '0') cmd = 'zoom-reset';
+  if (!cmd) return;
+  e.preventDefault();
+  e.stopPropagation();
+  void runCommand(cmd);
+}

@@ -1,0 +1,54 @@
+/** Status bar: messages, 求和 / 平均 / 计数 of the selection, zoom. */
+import { formatMoney } from '../../shared/index';
+import { controller } from '../state/controller';
+import { useUi } from '../state/store';
+import { setZoom } from '../commands';
+
+export function selectionStats(): { sum: number; count: number; numbers: number } | null {
+  const sel = useUi.getState().selection;
+  if (!sel || !controller.session) return null;
+  let sum = 0;
+  let count = 0;
+  let numbers = 0;
+  const maxCells = 100_000;
+  for (let r = sel.row; r <= sel.row2; r++) {
+    for (let c = sel.col; c <= sel.col2; c++) {
+      if (count > maxCells) break;
+      const v = controller.value(sel.sheet, r, c);
+      if (v === null || v === '') continue;
+      count++;
+      if (typeof v === 'number') {
+        sum += v;
+        numbers++;
+      }
+    }
+  }
+  return { sum, count, numbers };
+}
+
+export function StatusBar() {
+  const message = useUi((s) => s.message);
+  const kind = useUi((s) => s.messageKind);
+  const zoom = useUi((s) => s.zoom);
+  const sel = useUi((s) => s.selection);
+  useUi((s) => s.editVersion);
+  const stats = sel && (sel.row !== sel.row2 || sel.col !== sel.col2) ? selectionStats() : null;
+  return (
+    <footer className="status">
+      <span className={`status-msg ${kind}`} data-testid="status-message">{message}</span>
+      {stats && (
+        <span className="stats" data-testid="selection-stats">
+          {stats.numbers > 0 && <span>求和：{formatMoney(stats.sum)}</span>}
+          {stats.numbers > 0 && <span>平均：{formatMoney(stats.sum / stats.numbers)}</span>}
+          <span>计数：{stats.count}</span>
+        </span>
+      )}
+      <span className="zoom">
+        <button type="button" onClick={() => setZoom(zoom - 0.1)} title="缩小（Ctrl+-）">−</button>
+        <input type="range" min={50} max={200} step={5} value={Math.round(zoom * 100)} onChange={(e) => setZoom(Number(e.target.value) / 100)} aria-label="缩放" />
+        <button type="button" onClick={() => setZoom(zoom + 0.1)} title="放大（Ctrl+=）">+</button>
+        <span className="zoom-pct" onClick={() => setZoom(1)} title="恢复 100%（Ctrl+0）">{Math.round(zoom * 100)}%</span>
+      </span>
+    </footer>
+  );
+}

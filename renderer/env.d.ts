@@ -1,0 +1,12 @@
+/** Build-time settings (Vite `import.meta.env`): the renderer has no Node types. */
+interface ImportMetaEnv {
+  /** Handsontable licence key; a government deployment needs a commercial key (see STACK-NOTES) */
+  readonly VITE_HOT_LICENSE?: string;
+  readonly MODE: string;
+  readonly DEV: boolean;
+  readonly PROD: boolean;
+}
+
+interface ImportMeta {
+  readonly env: ImportMetaEnv;
+}

@@ -1,0 +1,68 @@
+/**
+ * The API the Electron preload exposes to the renderer as `window.juesuan`. It is declared here, on the
+ * renderer side, so the renderer never imports from electron/; the preload checks itself against it.
+ * Everything crossing it is plain data (structured clone): bytes as Uint8Array, never file paths.
+ */
+
+export interface OpenedFile {
+  /** file name for the title bar, e.g. 2024决算公开.xlsx */
+  name: string;
+  bytes: Uint8Array;
+  /** true for a template opened as a new, unsaved packet */
+  untitled?: boolean;
+}
+
+export interface SavedFile {
+  name: string;
+}
+
+export type ExportKind = 'xlsx' | 'pdf' | 'docx';
+
+/** Commands the menus send; the renderer runs them the same way as its own shortcuts. */
+export const MENU_COMMANDS = [
+  'new', 'open', 'open-recent', 'save', 'save-as', 'import', 'export', 'print',
+  'undo', 'redo', 'find', 'insert-row', 'delete-row',
+  'zoom-in', 'zoom-out', 'zoom-reset', 'toggle-checks',
+  'about', 'save-then-close',
+] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
+export interface RecentEntry {
+  /** index into the main process's recent list; the renderer never sees the path */
+  index: number;
+  name: string;
+}
+
+export interface DocumentState {
+  name: string;
+  dirty: boolean;
+}
+
+export interface JuesuanBridge {
+  /** the packet given on the command line, else the bundled reference packet */
+  openInitial(): Promise<OpenedFile | null>;
+  /** 打开: a native open dialog */
+  openDialog(): Promise<OpenedFile | null>;
+  /** 新建: the empty template set as an untitled packet */
+  openTemplate(): Promise<OpenedFile | null>;
+  openRecent(index: number): Promise<OpenedFile | null>;
+  listRecent(): Promise<RecentEntry[]>;
+  /** 保存: to the current file; asks for a name when there is none */
+  save(bytes: Uint8Array): Promise<SavedFile | null>;
+  saveAs(bytes: Uint8Array, suggestedName: string): Promise<SavedFile | null>;
+  exportFile(bytes: Uint8Array, suggestedName: string, kind: ExportKind): Promise<SavedFile | null>;
+  /** 导入: picks a workbook to import; the import feature decides what to do with it */
+  importDialog(): Promise<OpenedFile | null>;
+  print(): Promise<void>;
+  setDocumentState(state: DocumentState): void;
+  /** after 保存 from the close prompt: the window may close now */
+  closeWindow(): void;
+  /** `arg` is the recent-file index for 'open-recent' */
+  onMenuCommand(listener: (command: MenuCommand, arg?: number) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    juesuan?: JuesuanBridge;
+  }
+}

@@ -1,0 +1,110 @@
+/** The browser host: bundled packets over http, <input type=file> to open, a download to save. */
+import type { Host, MenuCommand, OpenedFile, SavedFile, ExportKind, DocumentState, RecentEntry } from './host';
+
+const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const MIME: Record<ExportKind, string> = {
+  xlsx: XLSX_MIME,
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+};
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`无法载入 ${url}（HTTP ${res.status}）`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+function pickFile(accept: string): Promise<OpenedFile | null> {
+  return new Promise((resolve) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = accept;
+    input.style.display = 'none';
+    input.addEventListener('change', async () => {
+      const file = input.files?.[0];
+      input.remove();
+      if (!file) return resolve(null);
+      resolve({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+    });
+    input.addEventListener('cancel', () => {
+      input.remove();
+      resolve(null);
+    });
+    document.body.appendChild(input);
+    input.click();
+  });
+}
+
+function download(bytes: Uint8Array, name: string, mime: string): SavedFile {
+  const blob = new Blob([bytes as BlobPart], { type: mime });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return { name };
+}
+
+export class BrowserHost implements Host {
+  readonly kind = 'browser' as const;
+  private name = '';
+
+  async openInitial(): Promise<OpenedFile | null> {
+    const which = new URLSearchParams(location.search).get('packet') ?? 'reference';
+    if (which === 'none') return null;
+    if (which === 'tables') return this.openTemplate();
+    return { name: 'reference-packet.xlsx', bytes: await fetchBytes('./packets/reference-packet.xlsx') };
+  }
+
+  openDialog(): Promise<OpenedFile | null> {
+    return pickFile('.xlsx');
+  }
+
+  async openTemplate(): Promise<OpenedFile | null> {
+    return { name: '未命名公开包.xlsx', bytes: await fetchBytes('./packets/tables.xlsx'), untitled: true };
+  }
+
+  async openRecent(): Promise<OpenedFile | null> {
+    return null;
+  }
+
+  async listRecent(): Promise<RecentEntry[]> {
+    return [];
+  }
+
+  async save(bytes: Uint8Array): Promise<SavedFile | null> {
+    return download(bytes, this.name || '公开包.xlsx', XLSX_MIME);
+  }
+
+  async saveAs(bytes: Uint8Array, suggestedName: string): Promise<SavedFile | null> {
+    return download(bytes, suggestedName, XLSX_MIME);
+  }
+
+  async exportFile(bytes: Uint8Array, suggestedName: string, kind: ExportKind): Promise<SavedFile | null> {
+    return download(bytes, suggestedName, MIME[kind]);
+  }
+
+  importDialog(): Promise<OpenedFile | null> {
+    return pickFile('.xlsx,.xls');
+  }
+
+  async print(): Promise<void> {
+    window.print();
+  }
+
+  setDocumentState(state: DocumentState): void {
+    this.name = state.name;
+    document.title = `${state.dirty ? '● ' : ''}${state.name} — 决算公开助手`;
+  }
+
+  closeWindow(): void {
+    /* a browser tab closes itself */
+  }
+
+  onMenuCommand(_listener: (command: MenuCommand, arg?: number) => void): () => void {
+    return () => undefined;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The renderer's one door to the outside world. Two implementations: the Electron preload (native dialogs,
+ * disk, printing) and the browser host (file input, download, window.print), so the same renderer runs in
+ * Electron and in a plain browser, which is how it is tested.
+ */
+import type { JuesuanBridge } from './bridge';
+
+export type { OpenedFile, SavedFile, ExportKind, MenuCommand, DocumentState, RecentEntry } from './bridge';
+
+export interface Host extends JuesuanBridge {
+  kind: 'electron' | 'browser';
+}
+
+export async function createHost(): Promise<Host> {
+  const bridge = window.juesuan;
+  if (bridge) return { kind: 'electron', ...bindAll(bridge) };
+  const { BrowserHost } = await import('./browser');
+  return new BrowserHost();
+}
+
+/** The preload's object is frozen by contextBridge; copy its functions so spreading keeps them callable. */
+function bindAll(bridge: JuesuanBridge): JuesuanBridge {
+  return {
+    openInitial: () => bridge.openInitial(),
+    openDialog: () => bridge.openDialog(),
+    openTemplate: () => bridge.openTemplate(),
+    openRecent: (i) => bridge.openRecent(i),
+    listRecent: () => bridge.listRecent(),
+    save: (b) => bridge.save(b),
+    saveAs: (b, n) => bridge.saveAs(b, n),
+    exportFile: (b, n, k) => bridge.exportFile(b, n, k),
+    importDialog: () => bridge.importDialog(),
+    print: () => bridge.print(),
+    setDocumentState: (s) => bridge.setDocumentState(s),
+    closeWindow: () => bridge.closeWindow(),
+    onMenuCommand: (l) => bridge.onMenuCommand(l),
+  };
+}

@@ -1,0 +1,398 @@
+/**
+ * The document controller: owns the open packet's one PacketSession and routes every change through it.
+ * Typing, paste, fill, Delete, undo/redo and row insert/delete all end in `dispatch(result)`, which updates
+ * the findings from the EditResult's diff (never re-checking the packet), tells the grid which cells
+ * changed, and updates the title.
+ */
+import {
+  PacketError, PacketSession, a1, parseSheetRange, readPacket, splitLocate, writePacket,
+  type CellEdit, type CellValue, type EditResult, type Finding, type Packet,
+} from '../../shared/index';
+import type { Host, OpenedFile } from '../host/host';
+import { perf } from '../perf';
+import { NARRATIVE_VIEW, say, useUi, type SheetEntry } from './store';
+
+/** What the grid of the visible sheet does with a result; registered by the grid component. */
+export interface GridPort {
+  sheet: string;
+  /** values changed on the visible sheet */
+  refreshCells(cells: { row: number; col: number }[]): void;
+  /** finding marks changed on the visible sheet */
+  refreshMarks(): void;
+  /** `focus` false keeps the keyboard where it is (the find box) */
+  select(row: number, col: number, row2: number, col2: number, focus: boolean): void;
+  focus(): void;
+}
+
+export interface CellMark {
+  severity: 'error' | 'warning';
+  rounding: boolean;
+  messages: string[];
+}
+
+class Controller {
+  host: Host | null = null;
+  session: PacketSession | null = null;
+  private grid: GridPort | null = null;
+  /** rule → finding, kept in step with the session by applying each result's diff */
+  private findings = new Map<string, Finding>();
+  /** sheet → "row,col" → rules marking that cell */
+  private marks = new Map<string, Map<string, Set<string>>>();
+  /** rule → the cells it marks, so a removed finding can unmark exactly those */
+  private marked = new Map<string, { sheet: string; key: string }[]>();
+  /** rule → where the finding points (its sheet, or the sheet of the defined name it locates) */
+  private located = new Map<string, { sheet: string; cells: string[] } | null>();
+  private savedName = '';
+  private untitled = false;
+
+  // ---- opening ----
+
+  async open(file: OpenedFile): Promise<void> {
+    useUi.setState({ status: 'loading', loadError: '' });
+    perf.phase('read-start');
+    let packet: Packet;
+    try {
+      packet = await readPacket(file.bytes, `文件「${file.name}」`);
+      perf.phase('read-done');
+    } catch (e) {
+      this.failOpen(e);
+      return;
+    }
+    let session: PacketSession;
+    try {
+      session = new PacketSession(packet);
+      perf.phase('session-done');
+    } catch (e) {
+      this.failOpen(e);
+      return;
+    }
+    this.session?.destroy();
+    this.session = session;
+    this.savedName = file.name;
+    this.untitled = !!file.untitled;
+    const sheets: SheetEntry[] = packet.sheets
+      .filter((s) => !s.hidden)
+      .map((s) => ({ name: s.name, kind: s.kind, title: sheetTitle(s.cells) }));
+    useUi.setState({ sheets });
+    this.findings = new Map(session.findings().map((f) => [f.rule, f]));
+    this.rebuildMarks();
+    const first = sheets.find((s) => s.kind === 'table') ?? sheets[0];
+    useUi.setState({
+      status: 'ready',
+      fileName: file.name,
+      dirty: !!file.untitled,
+      activeSheet: first?.name ?? '',
+      layoutVersion: useUi.getState().layoutVersion + 1,
+      findings: this.sortedFindings(),
+      selection: null,
+      canUndo: false,
+      canRedo: false,
+    });
+    const errors = [...this.findings.values()].filter((f) => f.severity === 'error').length;
+    say(`已打开「${file.name}」：${errors ? `${errors} 个错误` : '没有错误'}，${this.findings.size - errors} 条提示。`);
+    this.pushTitle();
+  }
+
+  private failOpen(e: unknown): void {
+    const msg = e instanceof PacketError ? e.message : `无法打开文件：${(e as Error).message}`;
+    if (this.session) {
+      useUi.setState({ status: 'ready' });
+      say(msg, 'error');
+    } else {
+      useUi.setState({ status: 'error', loadError: msg });
+    }
+  }
+
+  // ---- the grid ----
+
+  attachGrid(port: GridPort | null): void {
+    this.grid = port;
+  }
+
+  gridPort(): GridPort | null {
+    return this.grid;
+  }
+
+  marksOf(sheet: string): Map<string, Set<string>> | undefined {
+    return this.marks.get(sheet);
+  }
+
+  cellMark(sheet: string, row: number, col: number): CellMark | null {
+    const rules = this.marks.get(sheet)?.get(`${row},${col}`);
+    if (!rules?.size) return null;
+    const list = [...rules].map((r) => this.findings.get(r)).filter((f): f is Finding => !!f);
+    if (!list.length) return null;
+    const err = list.some((f) => f.severity === 'error');
+    return {
+      severity: err ? 'error' : 'warning',
+      rounding: !err && list.every((f) => f.rounding),
+      messages: list.map((f) => f.message),
+    };
+  }
+
+  // ---- the one edit path ----
+
+  apply(edits: CellEdit[]): void {
+    const s = this.session;
+    if (!s || !edits.length) return;
+    let result: EditResult;
+    try {
+      result = s.apply(edits);
+    } catch (e) {
+      // the grid must survive whatever the engine throws; the figure simply is not taken
+      say(e instanceof PacketError ? e.message : `修改未生效：${(e as Error).message}`, 'error');
+      return;
+    }
+    this.dispatch(result);
+    const refused = result.rejected.filter((r) => !r.reason.includes('不是填报单元格') || edits.length === 1);
+    if (refused.length) say(refused.length === 1 ? refused[0].reason : `${refused.length} 个单元格未修改：${refused[0].reason}`, 'warn');
+  }
+
+  undo(): void {
+    if (!this.session?.canUndo()) {
+      say('没有可以撤销的操作。');
+      return;
+    }
+    this.structural(() => this.session!.undo()!, '已撤销。');
+  }
+
+  redo(): void {
+    if (!this.session?.canRedo()) {
+      say('没有可以恢复的操作。');
+      return;
+    }
+    this.structural(() => this.session!.redo()!, '已恢复。');
+  }
+
+  /** `likeRow`: the row the new one copies its look and input cells from (below the last 科目 row: that row) */
+  insertRows(sheet: string, row: number, count = 1, likeRow?: number): boolean {
+    return this.structural(() => this.session!.insertRows(sheet, row, count, likeRow), `已在 ${sheet} 第 ${row + 1} 行插入 ${count} 行。`);
+  }
+
+  removeRows(sheet: string, row: number, count = 1): boolean {
+    return this.structural(() => this.session!.removeRows(sheet, row, count), `已删除 ${sheet} 第 ${row + 1} 行。`);
+  }
+
+  private structural(op: () => EditResult, done: string): boolean {
+    if (!this.session) return false;
+    try {
+      this.dispatch(op());
+      say(done);
+      return true;
+    } catch (e) {
+      say(e instanceof PacketError ? e.message : (e as Error).message, 'error');
+      return false;
+    }
+  }
+
+  dispatch(result: EditResult): void {
+    const touched = new Set<string>();
+    for (const f of result.removed) {
+      this.findings.delete(f.rule);
+      this.unmark(f.rule, touched);
+    }
+    for (const f of [...result.updated, ...result.added]) {
+      this.unmark(f.rule, touched);
+      this.findings.set(f.rule, f);
+      this.mark(f, touched);
+    }
+    const s = this.session!;
+    const st = useUi.getState();
+    const structural = result.structural.length > 0;
+    if (structural) {
+      this.rebuildMarks();
+      // the grid of a sheet whose rows changed is rebuilt; it keeps the selection where it was
+      const sel = st.selection;
+      if (sel && result.structural.includes(sel.sheet)) this.pendingSelect = { ...sel, focus: true };
+    }
+    useUi.setState({
+      findings: result.added.length || result.removed.length || result.updated.length || structural ? this.sortedFindings() : st.findings,
+      dirty: s.dirty,
+      canUndo: s.canUndo(),
+      canRedo: s.canRedo(),
+      editVersion: st.editVersion + 1,
+      ...(structural && result.structural.includes(st.activeSheet) ? { layoutVersion: st.layoutVersion + 1 } : {}),
+    });
+    const g = this.grid;
+    if (g && !(structural && result.structural.includes(g.sheet))) {
+      const mine = result.changed.filter((c) => c.sheet === g.sheet);
+      if (mine.length) g.refreshCells(mine);
+      else if (touched.has(g.sheet)) g.refreshMarks();
+    }
+    if (!st.dirty && s.dirty) this.pushTitle();
+    perf.dispatched();
+  }
+
+  private sortedFindings(): Finding[] {
+    const order = new Map(useUi.getState().sheets.map((s, i) => [s.name, i]));
+    const rank = (f: Finding) => (f.severity === 'error' ? 0 : f.rounding ? 2 : 1);
+    const at = (f: Finding) => order.get(this.sheetOf(f)) ?? 9999;
+    return [...this.findings.values()].sort((a, b) => rank(a) - rank(b) || at(a) - at(b) || a.rule.localeCompare(b.rule, 'zh'));
+  }
+
+  // ---- finding → cells ----
+
+  /** Where a finding points: its own sheet and cells, or — when the check locates a defined name — the name's cell. */
+  locate(f: Finding): { sheet: string; cells: string[] } | null {
+    if (f.sheet && f.cells.length) return { sheet: f.sheet, cells: f.cells };
+    const packet = this.session?.packet;
+    if (!packet) return null;
+    const def = packet.checks.find((c) => c.id === f.rule || f.rule.startsWith(`${c.id}:`));
+    const parts = def ? splitLocate(def.locate) : [];
+    for (const p of parts) {
+      const name = packet.names.find((n) => n.name === p);
+      const r = parseSheetRange(name ? name.ref : p, f.sheet);
+      if (r && r.sheet) return { sheet: r.sheet, cells: [a1(r.top, r.left) + (r.bottom !== r.top || r.right !== r.left ? `:${a1(r.bottom, r.right)}` : '')] };
+    }
+    return f.sheet ? { sheet: f.sheet, cells: [] } : null;
+  }
+
+  /** The sheet a finding belongs to in the tree and the panel. */
+  sheetOf(f: Finding): string {
+    return this.located.get(f.rule)?.sheet ?? f.sheet;
+  }
+
+  private mark(f: Finding, touched: Set<string>): void {
+    const loc = this.locate(f);
+    this.located.set(f.rule, loc);
+    if (!loc) return;
+    const list: { sheet: string; key: string }[] = [];
+    let bySheet = this.marks.get(loc.sheet);
+    if (!bySheet) this.marks.set(loc.sheet, (bySheet = new Map()));
+    for (const c of loc.cells) {
+      const r = parseSheetRange(c, loc.sheet);
+      if (!r) continue;
+      for (let row = r.top; row <= r.bottom && row <= r.top + 200; row++) {
+        for (let col = r.left; col <= r.right; col++) {
+          const key = `${row},${col}`;
+          let set = bySheet.get(key);
+          if (!set) bySheet.set(key, (set = new Set()));
+          set.add(f.rule);
+          list.push({ sheet: loc.sheet, key });
+        }
+      }
+    }
+    this.marked.set(f.rule, list);
+    touched.add(loc.sheet);
+  }
+
+  private unmark(rule: string, touched: Set<string>): void {
+    const list = this.marked.get(rule);
+    if (!list) return;
+    for (const { sheet, key } of list) {
+      this.marks.get(sheet)?.get(key)?.delete(rule);
+      touched.add(sheet);
+    }
+    this.marked.delete(rule);
+    this.located.delete(rule);
+  }
+
+  private rebuildMarks(): void {
+    this.marks.clear();
+    this.marked.clear();
+    this.located.clear();
+    const touched = new Set<string>();
+    for (const f of this.findings.values()) this.mark(f, touched);
+  }
+
+  // ---- navigation ----
+
+  showSheet(name: string): void {
+    if (useUi.getState().activeSheet !== name) useUi.setState({ activeSheet: name, selection: null });
+  }
+
+  /** Open the finding's sheet and select its cell(s), scrolled into view. */
+  goToFinding(f: Finding): void {
+    const loc = this.locate(f);
+    if (!loc) {
+      say('该审核结果没有对应的单元格。', 'warn');
+      return;
+    }
+    const r = loc.cells.length ? parseSheetRange(loc.cells[0], loc.sheet) : null;
+    this.goTo(loc.sheet, r ? r.top : 0, r ? r.left : 0, r ? r.bottom : 0, r ? r.right : 0);
+  }
+
+  goTo(sheet: string, row: number, col: number, row2 = row, col2 = col, focus = true): void {
+    this.showSheet(sheet);
+    this.pendingSelect = { sheet, row, col, row2, col2, focus };
+    // the grid of another sheet mounts on the next render and picks the pending selection up
+    const g = this.grid;
+    if (g && g.sheet === sheet) this.flushPendingSelect();
+  }
+
+  pendingSelect: { sheet: string; row: number; col: number; row2: number; col2: number; focus: boolean } | null = null;
+
+  flushPendingSelect(): void {
+    const p = this.pendingSelect;
+    const g = this.grid;
+    if (!p || !g || g.sheet !== p.sheet) return;
+    this.pendingSelect = null;
+    g.select(p.row, p.col, p.row2, p.col2, p.focus);
+  }
+
+  // ---- reading for the UI ----
+
+  value(sheet: string, row: number, col: number): CellValue {
+    try {
+      return this.session?.getValue(sheet, row, col) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  // ---- saving ----
+
+  private async bytes(): Promise<Uint8Array> {
+    return writePacket(this.session!.toPacket());
+  }
+
+  async save(saveAs = false): Promise<boolean> {
+    const s = this.session;
+    if (!s || !this.host) return false;
+    try {
+      const bytes = await this.bytes();
+      const saved = saveAs || this.untitled ? await this.host.saveAs(bytes, this.savedName) : await this.host.save(bytes);
+      if (!saved) return false;
+      s.dirty = false;
+      this.savedName = saved.name;
+      this.untitled = false;
+      useUi.setState({ dirty: false, fileName: saved.name });
+      this.pushTitle();
+      say(`已保存「${saved.name}」。`);
+      return true;
+    } catch (e) {
+      say(`保存失败：${(e as Error).message}`, 'error');
+      return false;
+    }
+  }
+
+  async exportWorkbook(): Promise<void> {
+    const s = this.session;
+    if (!s || !this.host) return;
+    const errors = [...this.findings.values()].filter((f) => f.severity === 'error').length;
+    if (errors && !confirm(`公开包还有 ${errors} 个错误，仍要导出吗？`)) return;
+    const bytes = await writePacket(s.toPacket(), { includeChecks: false });
+    const saved = await this.host.exportFile(bytes, this.savedName.replace(/\.xlsx$/i, '') + '（导出）.xlsx', 'xlsx');
+    if (saved) say(`已导出「${saved.name}」。`);
+  }
+
+  pushTitle(): void {
+    const st = useUi.getState();
+    this.host?.setDocumentState({ name: st.fileName || '决算公开助手', dirty: st.dirty });
+  }
+
+  isNarrative(name: string): boolean {
+    return name === NARRATIVE_VIEW;
+  }
+}
+
+function sheetTitle(cells: ({ v?: CellValue } | null)[][]): string {
+  for (const row of cells.slice(0, 3)) {
+    for (const c of row) {
+      if (c && typeof c.v === 'string' && c.v.trim() && !c.v.startsWith('公开')) return c.v.trim();
+    }
+  }
+  return '';
+}
+
+export const controller = new Controller();

@@ -1,0 +1,49 @@
+/** The renderer's read-only test handles (renderer/main.tsx), as the e2e tests see them inside the page. */
+import type { HotInstance } from 'handsontable';
+
+interface PageFinding {
+  rule: string;
+  severity: 'error' | 'warning';
+  rounding: boolean;
+  sheet: string;
+  cells: string[];
+  message: string;
+}
+
+interface PageUiState {
+  activeSheet: string;
+  findings: PageFinding[];
+  dirty: boolean;
+  zoom: number;
+  sheets: { name: string; kind: string; title: string }[];
+  selection: { sheet: string; row: number; col: number; row2: number; col2: number } | null;
+  message: string;
+}
+
+declare global {
+  interface Window {
+    __juesuan?: {
+      controller: {
+        value(sheet: string, row: number, col: number): unknown;
+        gridPort(): { sheet: string } | null;
+        session: { packet: { sheets: { name: string; cells: unknown[][] }[] } } | null;
+      };
+      hot(): HotInstance | null;
+      ui: { getState(): PageUiState };
+    };
+    __juesuanPerf?: {
+      loadedAt: number;
+      phases: Record<string, number>;
+      samples: { applied: number; panel: number; frame: number }[];
+    };
+    __bench?: {
+      ready: boolean;
+      samples: { dom: number; frame: number }[];
+      rows: number;
+      cols: number;
+      hot: HotInstance;
+    };
+  }
+}
+
+export {};

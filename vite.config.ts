@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
+import react from '@vitejs/plugin-react';
+
+/**
+ * The renderer lives in renderer/ and builds to dist/ with relative URLs, so the same output is served over
+ * http in tests and through the app:// protocol in Electron.
+ */
+const here = import.meta.dirname;
+
+/** Packets shipped with the renderer: the browser host opens the reference packet from here. */
+const PACKETS: Record<string, string> = {
+  'packets/reference-packet.xlsx': 'templates/jiangxi-2024/reference-packet.xlsx',
+  'packets/tables.xlsx': 'templates/jiangxi-2024/tables.xlsx',
+};
+
+function bundledPackets(): Plugin {
+  return {
+    name: 'juesuan-packets',
+    // read at build time, so a rebuilt reference packet (forms, narrative) is picked up by the next build
+    generateBundle() {
+      for (const [fileName, src] of Object.entries(PACKETS)) {
+        this.emitFile({ type: 'asset', fileName, source: readFileSync(resolve(here, src)) });
+      }
+    },
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const key = (req.url ?? '').replace(/^\//, '').split('?')[0];
+        const src = PACKETS[key];
+        if (!src) return next();
+        res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+        res.end(readFileSync(resolve(here, src)));
+      });
+    },
+  };
+}
+
+// The bare Handsontable + HyperFormula page exists only for the latency benchmark, not in the app.
+const withBench = process.env.JUESUAN_BENCH === '1';
+
+export default defineConfig({
+  root: resolve(here, 'renderer'),
+  base: './',
+  plugins: [react(), bundledPackets()],
+  envPrefix: 'VITE_',
+  build: {
+    outDir: resolve(here, 'dist'),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 6000,
+    rollupOptions: {
+      input: {
+        index: resolve(here, 'renderer/index.html'),
+        ...(withBench ? { bench: resolve(here, 'renderer/bench/bench.html') } : {}),
+      },
+    },
+  },
+  server: { host: '127.0.0.1' },
+  preview: { host: '127.0.0.1' },
+});
