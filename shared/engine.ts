@@ -44,7 +44,8 @@ export interface EditResult {
   added: Finding[];
   removed: Finding[];
   updated: Finding[];
-  rejected: { sheet: string; row: number; col: number; reason: string }[];
+  /** edits refused, with a code for programs and a reason for people */
+  rejected: { sheet: string; row: number; col: number; code: 'no-sheet' | 'not-input'; reason: string }[];
   /** the sheets whose rows were inserted or removed */
   structural: string[];
 }
@@ -236,7 +237,7 @@ export class PacketSession {
       cc.locs = [];
       for (let k = 0; k < cc.nLoc; k++) {
         const f = this.hf.getCellFormula({ sheet: g.hfId, row: i, col: 2 + k });
-        cc.locs.push(f ? this.tr.fromEngine(f) : cc.check.locate[k]);
+        cc.locs.push(this.resolveName(f ? this.tr.fromEngine(f) : cc.check.locate[k]));
       }
     }
     const locs = cc.locs;
@@ -264,6 +265,14 @@ export class PacketSession {
       return { rule: cc.check.rule, finding: { ...base, severity: 'warning', rounding: true, message } };
     }
     return { rule: cc.check.rule, finding: { ...base, rounding: false, message } };
+  }
+
+  /** A locator that is a defined name (本年收入合计) points where the name points now, rows moved or not. */
+  private resolveName(loc: string): string {
+    const t = loc.replace(/^=/, '').trim();
+    if (t.includes('!') || !this.packet.names.some((n) => n.name === t)) return t;
+    const f = this.hf.getNamedExpressionFormula(this.tr.alias(t));
+    return f ? this.tr.fromEngine(f).replace(/\$/g, '') : t;
   }
 
   private store(r: { rule: string; finding: Finding | null }): void {
@@ -307,12 +316,12 @@ export class PacketSession {
     for (const e of edits) {
       const s = this.packet.sheets.find((x) => x.name === e.sheet);
       if (!s) {
-        rejected.push({ ...e, reason: `工作表「${e.sheet}」不存在` });
+        rejected.push({ sheet: e.sheet, row: e.row, col: e.col, code: 'no-sheet', reason: `工作表「${e.sheet}」不存在` });
         continue;
       }
       const cell = s.cells[e.row]?.[e.col];
       if (!cell?.input) {
-        rejected.push({ sheet: e.sheet, row: e.row, col: e.col, reason: `${e.sheet} ${a1(e.row, e.col)} 不是填报单元格（标题、公式或合计单元格不能直接修改）` });
+        rejected.push({ sheet: e.sheet, row: e.row, col: e.col, code: 'not-input', reason: `${e.sheet} ${a1(e.row, e.col)} 不是填报单元格（标题、公式或合计单元格不能直接修改）` });
         continue;
       }
       const after = normalizeValue(e.value, this.packet.styles[cell.s ?? -1]?.numFmt);

@@ -125,3 +125,13 @@ describe('changing one figure brings exactly the errors it should, and restoring
     expect(byRule('06-01')).toMatchObject({ severity: 'warning', rounding: true });
   });
 });
+
+describe('findings located by a defined name', () => {
+  it('point at the cell the name refers to', () => {
+    set(session, '公开02表', 'C6', 3966.0);
+    const f = session.findings().find((x) => x.rule === 'X-01')!;
+    expect(f).toMatchObject({ severity: 'error', sheet: '公开01表', cells: ['C33'] });
+    set(session, '公开02表', 'C6', 3966.62);
+    expect(session.findings().find((x) => x.rule === 'X-01')).toBeUndefined();
+  });
+});

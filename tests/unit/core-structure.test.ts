@@ -129,7 +129,7 @@ describe('checks that are not money equalities', () => {
 
   it('rejects edits of cells that are not inputs and says why', () => {
     const r = set(session, '公开01表', 'A7', '改标题');
-    expect(r.rejected[0].reason).toContain('不是填报单元格');
+    expect(r.rejected[0]).toMatchObject({ code: 'not-input', reason: expect.stringContaining('不是填报单元格') });
     expect(valueAt(session, '公开01表', 'A7')).toBe('一、一般公共预算财政拨款收入');
   });
 
