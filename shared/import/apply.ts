@@ -277,7 +277,7 @@ function writeModel(packet: Packet, edits: CellEdit[]): EditResult {
     const sh = sheets.get(e.sheet);
     const cell = sh?.cells[e.row]?.[e.col];
     if (!sh || !cell?.input) {
-      result.rejected.push({ sheet: e.sheet, row: e.row, col: e.col, reason: `${e.sheet} ${a1(e.row, e.col)} 不是填报单元格` });
+      result.rejected.push({ sheet: e.sheet, row: e.row, col: e.col, code: sh ? 'not-input' : 'no-sheet', reason: sh ? `${e.sheet} ${a1(e.row, e.col)} 不是填报单元格` : `工作表「${e.sheet}」不存在` });
       continue;
     }
     const v = normalizeValue(e.value, packet.styles[cell.s ?? -1]?.numFmt);
