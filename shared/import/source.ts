@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 import * as XLSX from '@e965/xlsx';
 import { PacketError } from '../errors.js';
 import { isZip, loadWorkbook, MAX_XLSX_BYTES } from '../xlsx.js';
+import { SafetyError } from '../safety/index.js';
 
 export type SourceValue = number | string | boolean | null;
 
@@ -76,6 +77,8 @@ export async function readSource(bytes: Uint8Array, what = '源文件'): Promise
     try {
       wb = await loadWorkbook(bytes, what);
     } catch (e) {
+      // a file refused for its size or shape stays refused: another reader would inflate the same bomb
+      if (e instanceof SafetyError) throw e;
       // Files from some report software trip ExcelJS on their styles; SheetJS reads their values.
       const viaSheetJs = tryReadSheetJs(bytes, 'xlsx');
       if (viaSheetJs) return viaSheetJs;
