@@ -5,7 +5,7 @@
  */
 import type { JuesuanBridge } from '../renderer/host/bridge';
 import {
-  expectArgCount, expectBytes, expectDocumentBytes, expectDocumentState, expectExportKind, expectFileName, extensionOf,
+  expectArgCount, expectBytes, expectDocumentBytes, expectDocumentState, expectExportKind, expectFileName, expectPrintHtml, extensionOf,
 } from './validate';
 
 /** Bridge functions answered by the main process (ipcRenderer.invoke / ipcMain.handle). */
@@ -63,6 +63,13 @@ export const INVOKE: { [K in keyof InvokeApi]: ChannelEntry<InvokeApi[K]> } = {
   },
   importDialog: { channel: 'juesuan:import-dialog', parse: none },
   print: { channel: 'juesuan:print', parse: none },
+  printPdf: {
+    channel: 'juesuan:print-pdf',
+    parse: (a) => {
+      expectArgCount(a, 1);
+      return [expectPrintHtml(a[0])];
+    },
+  },
 };
 
 export const SEND: { [K in keyof SendApi]: ChannelEntry<SendApi[K]> } = {

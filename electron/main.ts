@@ -3,7 +3,8 @@
  * does everything with the packet; this process only moves bytes to and from files the user picked.
  */
 import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { DocumentState, ExportKind, MenuCommand, OpenedFile, SavedFile } from '../renderer/host/bridge';
 import { INVOKE, MENU_EVENT, SEND, type InvokeApi, type SendApi } from './ipc';
@@ -114,6 +115,9 @@ const handlers: InvokeApi = {
   async print() {
     win?.webContents.print({ printBackground: true });
   },
+  async printPdf(html) {
+    return printHtmlToPdf(html);
+  },
 };
 
 const senders: SendApi = {
@@ -169,6 +173,31 @@ function serveRenderer(): void {
       return new Response('Not found', { status: 404 });
     }
   });
+}
+
+/**
+ * Print the packet HTML in a hidden window with scripts off and every navigation refused. The HTML goes
+ * through a temporary file: as a data: URL it would exceed Chromium's URL length limit. The options are
+ * shared/export's PRINT_OPTIONS (the document's @page rules decide size, margins and page numbers).
+ */
+async function printHtmlToPdf(html: string): Promise<Uint8Array> {
+  const dir = await mkdtemp(join(tmpdir(), 'juesuan-print-'));
+  const file = join(dir, 'packet.html');
+  const printer = new BrowserWindow({
+    show: false,
+    webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true },
+  });
+  try {
+    printer.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    printer.webContents.on('will-navigate', (e) => e.preventDefault());
+    await writeFile(file, html, 'utf8');
+    await printer.loadFile(file);
+    const pdf = await printer.webContents.printToPDF({ preferCSSPageSize: true, printBackground: true });
+    return new Uint8Array(pdf);
+  } finally {
+    printer.destroy();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function createWindow(): void {

@@ -18,6 +18,7 @@ const api: JuesuanBridge = {
   exportFile: (bytes, name, kind) => ipcRenderer.invoke(INVOKE.exportFile.channel, bytes, name, kind),
   importDialog: () => ipcRenderer.invoke(INVOKE.importDialog.channel),
   print: () => ipcRenderer.invoke(INVOKE.print.channel),
+  printPdf: (html) => ipcRenderer.invoke(INVOKE.printPdf.channel, html),
   setDocumentState: (state) => ipcRenderer.send(SEND.setDocumentState.channel, state),
   closeWindow: () => ipcRenderer.send(SEND.closeWindow.channel),
   onMenuCommand(listener: (command: MenuCommand, arg?: number) => void) {

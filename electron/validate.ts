@@ -30,6 +30,14 @@ export function expectBytes(v: unknown): Uint8Array {
   return v;
 }
 
+/** The printable packet as shared/export builds it: a whole HTML document of bounded size, nothing else. */
+export function expectPrintHtml(v: unknown): string {
+  if (typeof v !== 'string') fail('html: expected a string');
+  if (v.length > MAX_IPC_BYTES / 2) fail(`html: ${v.length} characters is over the limit`);
+  if (!/^\s*<!doctype html>/i.test(v)) fail('html: not an HTML document');
+  return v;
+}
+
 /** Starts like a zip (xlsx, docx) or a PDF: the main process writes nothing else. */
 export function expectDocumentBytes(v: unknown, kind: ExportKind = 'xlsx'): Uint8Array {
   const b = expectBytes(v);

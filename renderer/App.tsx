@@ -10,6 +10,8 @@ import { StatusBar } from './components/StatusBar';
 import { FindDialog } from './components/FindDialog';
 import { Toolbar } from './components/Toolbar';
 import { NarrativeView } from './components/NarrativeSlot';
+import { ImportDialog } from './components/ImportDialog';
+import { ExportDialogs } from './components/ExportDialog';
 import { onGlobalKeyDown, runCommand } from './commands';
 
 function Centre() {
@@ -76,6 +78,8 @@ export function App() {
       </div>
       <StatusBar />
       {findOpen && <FindDialog />}
+      <ImportDialog />
+      <ExportDialogs />
     </div>
   );
 }

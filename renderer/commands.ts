@@ -3,6 +3,8 @@
  */
 import type { MenuCommand } from './host/host';
 import { controller } from './state/controller';
+import { startImport } from './components/ImportDialog';
+import { openPrintPreview, startExport } from './components/ExportDialog';
 import { say, useUi } from './state/store';
 import { currentHot } from './grid/SheetGrid';
 import { rowOpsOf } from './grid/layout';
@@ -75,16 +77,16 @@ export async function runCommand(cmd: MenuCommand, arg?: number): Promise<void> 
       if (await controller.save(false)) host.closeWindow();
       return;
     case 'import': {
+      if (!controller.session) return;
       const f = await host.importDialog();
-      // the import feature (legacy workbooks, 上年数) plugs in here
-      if (f) say(`导入「${f.name}」：导入功能（上年数、其他格式的决算表）尚未接入本版本。`, 'warn');
+      if (f) await startImport(f);
       return;
     }
     case 'export':
-      await controller.exportWorkbook();
+      await startExport();
       return;
     case 'print':
-      await host.print();
+      await openPrintPreview();
       return;
     case 'undo':
       controller.undo();

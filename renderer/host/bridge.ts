@@ -54,6 +54,8 @@ export interface JuesuanBridge {
   /** 导入: picks a workbook to import; the import feature decides what to do with it */
   importDialog(): Promise<OpenedFile | null>;
   print(): Promise<void>;
+  /** 导出 PDF: the main process prints the packet's HTML (no script runs in it) to PDF bytes */
+  printPdf(html: string): Promise<Uint8Array>;
   setDocumentState(state: DocumentState): void;
   /** after 保存 from the close prompt: the window may close now */
   closeWindow(): void;

@@ -95,6 +95,11 @@ export class BrowserHost implements Host {
     window.print();
   }
 
+  async printPdf(): Promise<Uint8Array> {
+    // a browser page cannot make a PDF itself; the print dialog of the preview can save one
+    throw new Error('浏览器版不能直接生成 PDF：请在打印预览中点「打印」，选择「另存为 PDF」。');
+  }
+
   setDocumentState(state: DocumentState): void {
     this.name = state.name;
     document.title = `${state.dirty ? '● ' : ''}${state.name} — 决算公开助手`;

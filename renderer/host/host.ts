@@ -31,6 +31,7 @@ function bindAll(bridge: JuesuanBridge): JuesuanBridge {
     exportFile: (b, n, k) => bridge.exportFile(b, n, k),
     importDialog: () => bridge.importDialog(),
     print: () => bridge.print(),
+    printPdf: (h) => bridge.printPdf(h),
     setDocumentState: (s) => bridge.setDocumentState(s),
     closeWindow: () => bridge.closeWindow(),
     onMenuCommand: (l) => bridge.onMenuCommand(l),

@@ -66,10 +66,18 @@ class Controller {
       this.failOpen(e);
       return;
     }
-    this.session?.destroy();
+    this.install(session, file.name, !!file.untitled);
+    const errors = [...this.findings.values()].filter((f) => f.severity === 'error').length;
+    say(`已打开「${file.name}」：${errors ? `${errors} 个错误` : '没有错误'}，${this.findings.size - errors} 条提示。`);
+  }
+
+  /** Make `session` the open document (after opening, or when an import rebuilt the packet). */
+  install(session: PacketSession, name: string, untitled: boolean, keepSheet = false): void {
+    if (this.session !== session) this.session?.destroy();
     this.session = session;
-    this.savedName = file.name;
-    this.untitled = !!file.untitled;
+    this.savedName = name;
+    this.untitled = untitled;
+    const packet = session.packet;
     const sheets: SheetEntry[] = packet.sheets
       .filter((s) => !s.hidden)
       .map((s) => ({ name: s.name, kind: s.kind, title: sheetTitle(s.cells) }));
@@ -77,20 +85,33 @@ class Controller {
     this.findings = new Map(session.findings().map((f) => [f.rule, f]));
     this.rebuildMarks();
     const first = sheets.find((s) => s.kind === 'table') ?? sheets[0];
+    const st = useUi.getState();
+    const keep = keepSheet && (st.activeSheet === NARRATIVE_VIEW || sheets.some((s) => s.name === st.activeSheet));
     useUi.setState({
       status: 'ready',
-      fileName: file.name,
-      dirty: !!file.untitled,
-      activeSheet: first?.name ?? '',
-      layoutVersion: useUi.getState().layoutVersion + 1,
+      fileName: name,
+      dirty: untitled || session.dirty,
+      activeSheet: keep ? st.activeSheet : (first?.name ?? ''),
+      layoutVersion: st.layoutVersion + 1,
+      editVersion: st.editVersion + 1,
       findings: this.sortedFindings(),
       selection: null,
-      canUndo: false,
-      canRedo: false,
+      canUndo: session.canUndo(),
+      canRedo: session.canRedo(),
     });
-    const errors = [...this.findings.values()].filter((f) => f.severity === 'error').length;
-    say(`已打开「${file.name}」：${errors ? `${errors} 个错误` : '没有错误'}，${this.findings.size - errors} 条提示。`);
     this.pushTitle();
+  }
+
+  get fileName(): string {
+    return this.savedName;
+  }
+
+  get isUntitled(): boolean {
+    return this.untitled;
+  }
+
+  errorCount(): number {
+    return [...this.findings.values()].filter((f) => f.severity === 'error').length;
   }
 
   private failOpen(e: unknown): void {
@@ -364,16 +385,6 @@ class Controller {
       say(`保存失败：${(e as Error).message}`, 'error');
       return false;
     }
-  }
-
-  async exportWorkbook(): Promise<void> {
-    const s = this.session;
-    if (!s || !this.host) return;
-    const errors = [...this.findings.values()].filter((f) => f.severity === 'error').length;
-    if (errors && !confirm(`公开包还有 ${errors} 个错误，仍要导出吗？`)) return;
-    const bytes = await writePacket(s.toPacket(), { includeChecks: false });
-    const saved = await this.host.exportFile(bytes, this.savedName.replace(/\.xlsx$/i, '') + '（导出）.xlsx', 'xlsx');
-    if (saved) say(`已导出「${saved.name}」。`);
   }
 
   pushTitle(): void {

@@ -362,9 +362,9 @@ describe('find, zoom, narrative slot', () => {
     await expect.poll(() => page.evaluate(() => window.__juesuan!.ui.getState().zoom)).toBe(1);
   });
 
-  it('情况说明 opens its slot view', async () => {
+  it('情况说明 opens its view', async () => {
     await page.click(`.tree-item[data-sheet="__情况说明"]`);
-    await expect(page.locator('[data-testid="narrative-slot"]').textContent()).resolves.toContain('情况说明');
+    await expect(page.locator('[data-testid="narrative-view"]').textContent()).resolves.toContain('情况说明');
   });
 
   it('no page errors during the whole session', () => {

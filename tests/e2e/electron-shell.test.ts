@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  IpcArgumentError, MAX_IPC_BYTES, expectBytes, expectDocumentBytes, expectDocumentState, expectExportKind, expectFileName, expectIndex, isMenuCommand,
+  IpcArgumentError, MAX_IPC_BYTES, expectBytes, expectDocumentBytes, expectDocumentState, expectExportKind, expectFileName, expectIndex, expectPrintHtml, isMenuCommand,
 } from '../../electron/validate';
 import { CSP, isAppUrl, mimeOf, resolveInside } from '../../electron/paths';
 import { INVOKE, SEND, MENU_EVENT } from '../../electron/ipc';
@@ -30,6 +30,14 @@ describe('IPC argument validation', () => {
     expect(() => expectDocumentBytes(new TextEncoder().encode('<html>'), 'xlsx')).toThrow(/not a xlsx/);
     expect(() => expectDocumentBytes(xlsx, 'pdf')).toThrow(/not a pdf/);
     expect(expectDocumentBytes(new TextEncoder().encode('%PDF-1.7\n'), 'pdf')).toBeInstanceOf(Uint8Array);
+  });
+
+  it('print:pdf takes a whole HTML document only', () => {
+    const html = '<!DOCTYPE html><html><body>公开包</body></html>';
+    expect(expectPrintHtml(html)).toBe(html);
+    for (const bad of ['x', '<html>', null, 42, new TextEncoder().encode(html), 'a<!DOCTYPE html>', '<!DOCTYPE html>'.padEnd(MAX_IPC_BYTES / 2 + 1, ' ')]) {
+      expect(() => expectPrintHtml(bad)).toThrow(IpcArgumentError);
+    }
   });
 
   it('file names are bare names with the right extension, never paths', () => {
