@@ -4,7 +4,9 @@
  * prints that iframe. The browser cannot make a PDF itself, so the PDF file is the Electron shell's job.
  */
 import { create } from 'zustand';
-import { buildPacketHtml, exportErrors, exportWorkbook, safeFileName } from '../../shared/export/index';
+import { buildPacketHtml, exportErrors, exportWorkbook, printNarrative, safeFileName } from '../../shared/export/index';
+import { generateNarrative } from '../../shared/narrative/index';
+import { loadTemplate, TEMPLATE_SET } from './NarrativeSlot';
 import { controller } from '../state/controller';
 import { say } from '../state/store';
 import { ProgressBar } from './ImportDialog';
@@ -64,7 +66,9 @@ export async function openPrintPreview(): Promise<void> {
   useExport.setState({ progress: { fraction: 0.1, message: '正在生成打印版…' } });
   await paint();
   try {
-    const doc = buildPacketHtml({ packet: s.toPacket() });
+    // the narrative parts print from the same generator as the 情况说明 view, so preview and view agree
+    const narrative = s.packet.meta['模板套'] === TEMPLATE_SET ? printNarrative(generateNarrative(s, loadTemplate())) : undefined;
+    const doc = buildPacketHtml({ packet: s.toPacket(), narrative });
     useExport.setState({ preview: doc.html });
   } catch (e) {
     say(`无法生成打印版：${(e as Error).message}`, 'error');

@@ -14,10 +14,10 @@ import { controller } from '../state/controller';
 import { useUi } from '../state/store';
 
 /** The template set this build carries; a packet of another set says so instead of showing wrong text. */
-const TEMPLATE_SET = 'jiangxi-2024';
+export const TEMPLATE_SET = 'jiangxi-2024';
 let template: NarrativeTemplate | null = null;
 
-function loadTemplate(): NarrativeTemplate {
+export function loadTemplate(): NarrativeTemplate {
   template ??= loadNarrativeTemplate(templateJson as unknown, '情况说明模板（jiangxi-2024）');
   return template;
 }

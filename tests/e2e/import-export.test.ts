@@ -145,6 +145,10 @@ describe('导出 and 打印预览', () => {
     const t01text = (await t01.textContent()) ?? '';
     expect(t01text.includes('3,966.62'), '公开01表 in the preview shows 3,966.62').toBe(true);
     expect(t01text.includes('3,284.90'), '公开01表 in the preview shows 3,284.90').toBe(true);
+    // the narrative parts are printed from the generator, not left as "not generated" pages
+    const all = (await frame.locator('body').textContent()) ?? '';
+    expect(all).toContain('本年收入合计3966.62万元，比上年减少259.40万元，下降6.14%');
+    expect(all).not.toContain('尚未生成');
     await shot(page, 'print-preview.png');
     await page.click('[data-testid="preview-close"]');
     await page.waitForSelector('[data-testid="print-preview"]', { state: 'detached' });
