@@ -10,6 +10,8 @@ import { a1, colIndex } from '../shared/a1.js';
 import type { Cell, CellStyle, CheckDef, DefinedName, Packet, SheetModel } from '../shared/model.js';
 import { writePacket } from '../shared/xlsx.js';
 import { PacketSession } from '../shared/engine.js';
+import { narrativeSheets, type NarrativeInputs } from '../shared/narrative/sheets.js';
+import { formsBuildHook } from '../cli/forms.js';
 
 const DIR = 'templates/jiangxi-2024';
 const MONEY = '#,##0.00';
@@ -540,8 +542,8 @@ function buildPacket(filled: boolean): Packet {
   tie('X-03', '公开02表合计_D', '财政拨款本年收入合计', 2, '公开02表与公开04表', '公开02表 财政拨款收入合计', '公开04表 本年收入合计', '公开02表!D6');
   tie('X-04', '一般公共预算财政拨款收入', '财政拨款一般公共预算收入', 2, '公开01表与公开04表', '公开01表 一般公共预算财政拨款收入', '公开04表 一般公共预算财政拨款');
   tie('X-05', '政府性基金预算财政拨款收入', '财政拨款政府性基金收入', 2, '公开01表与公开04表', '公开01表 政府性基金预算财政拨款收入', '公开04表 政府性基金预算财政拨款');
-  // NARRATIVE-HOOK: the narrative input sheets (上年数, 年初预算, 说明文字 …) are appended here (issue 6)
-  // FORMS-HOOK: the 自评表 sheets, their checks and the 绩效自评汇总 sheet are appended here (issue 3)
+  { const n = narrativeSheets({ sheets, filled, style: (st) => styles.get(st), inputs: JSON.parse(readFileSync(`${DIR}/narrative/inputs.json`, 'utf8')) as NarrativeInputs }); sheets.push(...n.sheets); names.push(...n.names); checks.push(...n.checks); } // NARRATIVE-HOOK: the narrative input sheets (上年数, 年初预算, 说明文字 …) are appended here (issue 6)
+  formsBuildHook({ sheets, checks, names, styles, filled, dir: DIR }); // FORMS-HOOK: the 自评表 sheets, their checks and the 绩效自评汇总 sheet (issue 3)
   declare('X-N', '名称一致', '表=公开02表,公开03表,公开05表,公开07表,公开08表; 编码列=A; 名称列=B', '同一科目编码在各表中名称一致');
   return {
     sheets,

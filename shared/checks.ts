@@ -4,6 +4,7 @@
  */
 import { a1, colIndex, colLetters, parseRange, quoteSheet } from './a1.js';
 import { PacketError } from './errors.js';
+import { expandIndicators } from './forms/rules.js';
 import { cellValue, sheetByName, type CheckDef, type Packet, type Severity, type SheetModel } from './model.js';
 
 /** A check ready for the engine: one formula, TRUE when it holds. */
@@ -29,10 +30,19 @@ export function parseParams(params: string): Record<string, string> {
 }
 
 export function splitLocate(locate: string): string[] {
-  return locate
-    .split(/[,，、\s]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
+  // separators inside a quoted sheet name ('自评01 就业补助资金'!H6) belong to the name
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (const ch of locate) {
+    if (ch === "'") quoted = !quoted;
+    if (!quoted && /[,，、\s]/.test(ch)) {
+      if (cur.trim()) out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur.trim()) out.push(cur.trim());
+  return out;
 }
 
 export function codeText(v: unknown): string {
@@ -136,7 +146,15 @@ export function expandHierarchy(packet: Packet, decl: CheckDef): ConcreteCheck[]
   const q = sheetName;
   const out: ConcreteCheck[] = [];
   const byCode = new Map(rows.map((r) => [r.code, r]));
-  const children = (parent: string) => rows.filter((r) => r.code.length === parent.length + 2 && r.code.startsWith(parent));
+  const kidsOf = new Map<string, CodeRow[]>();
+  for (const r of rows) {
+    if (r.code.length === 3) continue;
+    const p = r.code.slice(0, r.code.length - 2);
+    const list = kidsOf.get(p) ?? [];
+    list.push(r);
+    kidsOf.set(p, list);
+  }
+  const children = (parent: string) => kidsOf.get(parent) ?? [];
 
   for (const r of rows) {
     if (r.code.length > 3 && !byCode.has(r.code.slice(0, r.code.length - 2))) {
@@ -257,6 +275,7 @@ export function declarationCodeColumn(decl: CheckDef): number {
 export function expandDeclaration(packet: Packet, decl: CheckDef): ConcreteCheck[] {
   if (decl.kind === '层级') return expandHierarchy(packet, decl);
   if (decl.kind === '名称一致') return expandNameConsistency(packet, decl);
+  if (decl.kind === '指标') return expandIndicators(packet, decl, parseParams(decl.params));
   return [
     {
       rule: decl.id,

@@ -1,0 +1,168 @@
+/**
+ * 绩效自评汇总: one row per form, read from the form sheets by formulas, with the counts of 优/良/中/差,
+ * ΣA and ΣB, and the tie of ΣB to 公开03表 项目支出合计.
+ */
+import { a1, quoteSheet } from '../a1.js';
+import type { Cell, CheckDef, DefinedName, SheetModel } from '../model.js';
+import { formLayout, keyCells } from './layout.js';
+import { PROFILE_CODES_RANGE, PROFILE_NAME, PROFILE_SHEET, PROFILE_CHOICE_CELL, styleSet, type StyleFn } from './profiles.js';
+
+export const SUMMARY_SHEET = '绩效自评汇总';
+export const SUMMARY_CHECK_PREFIX = `${SUMMARY_SHEET}:`;
+export const PROFILE_CHECK_ID = `${PROFILE_SHEET}:规则代码`;
+/** the tables' 项目支出合计 (公开03表 column E) */
+export const PROJECT_SPENDING_NAME = '公开03表合计_E';
+
+export const SUMMARY_NAMES = {
+  count: '自评项目数',
+  优: '自评优数',
+  良: '自评良数',
+  中: '自评中数',
+  差: '自评差数',
+  sumA: '自评全年预算数合计',
+  sumB: '自评全年执行数合计',
+} as const;
+
+const HEAD_ROW = 2;
+const FIRST = 3;
+const FINDINGS_COL = 9;
+
+export interface SummaryParts {
+  sheet: SheetModel;
+  names: DefinedName[];
+  checks: CheckDef[];
+}
+
+/**
+ * Build the summary over `forms` (in packet order). `unitName` adds the 部门 line; `tieToTables` adds the
+ * ΣB vs 公开03表 check (only where the tables exist). `findings` keeps the 审核问题数 column by sheet name.
+ */
+export function buildSummary(
+  forms: SheetModel[],
+  style: StyleFn,
+  opts: { unitName?: boolean; tieToTables?: boolean; findings?: Map<string, number> } = {},
+): SummaryParts {
+  const st = styleSet(style);
+  const cells: (Cell | null)[][] = [];
+  const merges: string[] = [];
+  const set = (r: number, c: number, cell: Cell) => {
+    while (cells.length <= r) cells.push([]);
+    while (cells[r].length <= c) cells[r].push(null);
+    cells[r][c] = cell;
+  };
+  const S = quoteSheet(SUMMARY_SHEET);
+  set(0, 0, { v: '项目支出绩效自评结果汇总表', s: st.title });
+  for (let c = 1; c < 10; c++) set(0, c, { s: st.title });
+  merges.push('A1:J1');
+  if (opts.unitName) set(1, 0, { f: '"部门："&单位名称', s: st.note });
+  set(1, 9, { v: '金额单位：万元', s: st.note });
+  ['序号', '项目名称', '工作表', '全年预算数（A）', '全年执行数（B）', '执行率（%）', '执行率得分', '总分', '自评等级', '审核问题数'].forEach((h, c) =>
+    set(HEAD_ROW, c, { v: h, s: st.head }));
+
+  let r = FIRST;
+  forms.forEach((f, i) => {
+    const l = formLayout(f);
+    const q = quoteSheet(f.name);
+    set(r, 0, { v: i + 1, s: st.number });
+    set(r, 2, { v: f.name, s: st.text });
+    if (typeof l === 'string') {
+      for (const c of [1, 3, 4, 5, 6, 7, 8]) set(r, c, { s: st.text });
+    } else {
+      const k = keyCells(l);
+      const ref = (x: { row: number; col: number }) => `${q}!${a1(x.row, x.col)}`;
+      set(r, 1, { f: `""&${ref(k.name)}`, s: st.text });
+      set(r, 3, { f: `N(${ref(k.A)})`, s: st.moneySum });
+      set(r, 4, { f: `N(${ref(k.B)})`, s: st.moneySum });
+      set(r, 5, { f: `IF(ISNUMBER(${ref(k.rate)}),${ref(k.rate)},"")`, s: st.number });
+      set(r, 6, { f: `N(${ref(k.rateScore)})`, s: st.number });
+      set(r, 7, { f: `N(${ref(k.total)})`, s: st.number });
+      set(r, 8, k.grade ? { f: `""&${ref(k.grade)}`, s: st.number } : { s: st.number });
+    }
+    const n = opts.findings?.get(f.name);
+    set(r, FINDINGS_COL, { ...(n !== undefined ? { v: n } : {}), s: st.number });
+    r++;
+  });
+  const last = r - 1;
+  const col = (c: number) => (forms.length ? `${a1(FIRST, c)}:${a1(last, c)}` : '');
+  const total = r;
+  set(total, 0, { s: st.head });
+  set(total, 1, { v: '合计', s: st.head });
+  set(total, 2, { f: forms.length ? `COUNTA(${col(2)})` : '0', s: st.numberBold });
+  set(total, 3, { f: forms.length ? `SUM(${col(3)})` : '0', s: st.moneySum });
+  set(total, 4, { f: forms.length ? `SUM(${col(4)})` : '0', s: st.moneySum });
+  set(total, 5, { f: `IF(${a1(total, 3)}>0,ROUND(${a1(total, 4)}/${a1(total, 3)}*100,2),"")`, s: st.numberBold });
+  for (const c of [6, 7, 8]) set(total, c, { s: st.number });
+  set(total, 9, { f: forms.length ? `SUM(${col(9)})` : '0', s: st.numberBold });
+  const bands: [keyof typeof SUMMARY_NAMES, string][] = [['优', '优（90分及以上）'], ['良', '良（80—89.99分）'], ['中', '中（60—79.99分）'], ['差', '差（60分以下）']];
+  const names: DefinedName[] = [
+    { name: SUMMARY_NAMES.count, ref: `${S}!$C$${total + 1}` },
+    { name: SUMMARY_NAMES.sumA, ref: `${S}!$D$${total + 1}` },
+    { name: SUMMARY_NAMES.sumB, ref: `${S}!$E$${total + 1}` },
+  ];
+  bands.forEach(([g, label], i) => {
+    const row = total + 1 + i;
+    set(row, 0, { s: st.label });
+    set(row, 1, { v: label, s: st.label });
+    set(row, 2, { f: forms.length ? `COUNTIF(${col(8)},"${g}")` : '0', s: st.numberBold });
+    names.push({ name: SUMMARY_NAMES[g], ref: `${S}!$C$${row + 1}` });
+  });
+  set(total + 6, 0, { v: '注：各项目数据由各自评表自动取得；审核问题数为最近一次审核（保存）时该表的错误与提示个数。', s: st.note });
+  merges.push(`A${total + 7}:J${total + 7}`);
+
+  const checks: CheckDef[] = [];
+  if (opts.tieToTables) {
+    const sumB = `ROUND(${SUMMARY_NAMES.sumB},2)`;
+    checks.push({
+      id: `${SUMMARY_CHECK_PREFIX}执行数与公开03表`,
+      severity: 'warning',
+      kind: '公式',
+      formula: `APPROX(${sumB},${PROJECT_SPENDING_NAME},${forms.length + 1})`,
+      message: `各项目自评表全年执行数合计 {${sumB}} 与 公开03表 项目支出合计 {${PROJECT_SPENDING_NAME}} 不等，差额 {${sumB}-${PROJECT_SPENDING_NAME}}：请核对是否每个项目都有自评表，执行数是否与账务一致。`,
+      locate: `${S}!${a1(total, 4)}`,
+      params: '',
+    });
+  }
+  return {
+    sheet: {
+      name: SUMMARY_SHEET,
+      kind: 'summary',
+      hidden: false,
+      cells,
+      merges,
+      colWidths: [6, 40, 24, 14, 14, 10, 10, 8, 8, 10],
+      rowHeights: [28, undefined, 30],
+      frozenRows: FIRST,
+      print: { orientation: 'landscape', fitToWidth: true, titleRows: [1, FIRST], margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6 } },
+    },
+    names,
+    checks,
+  };
+}
+
+/** The check that the packet's 评分规则 is one of the profiles of the 自评评分规则 sheet. */
+export function profileCheck(): CheckDef {
+  return {
+    id: PROFILE_CHECK_ID,
+    severity: 'error',
+    kind: '公式',
+    formula: `ISNUMBER(MATCH(${PROFILE_NAME},${PROFILE_CODES_RANGE},0))`,
+    message: `评分规则「{${PROFILE_NAME}}」不在「${PROFILE_SHEET}」的规则表中，各自评表的执行率得分无法计算：请改为表中已有的规则代码（如 stepped、national）。`,
+    locate: `${quoteSheet(PROFILE_SHEET)}!${a1(PROFILE_CHOICE_CELL.row, PROFILE_CHOICE_CELL.col)}`,
+    params: '',
+  };
+}
+
+/** 审核问题数 as last stamped, by form sheet name. */
+export function stampedFindings(summary: SheetModel | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!summary) return out;
+  for (let r = FIRST; r < summary.cells.length; r++) {
+    const name = summary.cells[r]?.[2]?.v;
+    const n = summary.cells[r]?.[FINDINGS_COL]?.v;
+    if (typeof name === 'string' && typeof n === 'number') out.set(name, n);
+  }
+  return out;
+}
+
+export const SUMMARY_FIRST_ROW = FIRST;
+export const SUMMARY_FINDINGS_COL = FINDINGS_COL;

@@ -1,0 +1,156 @@
+/**
+ * The 情况说明 template set format (templates/<set>/narrative/template.json) and what the generator returns.
+ * Wording lives in the JSON; the code only knows a few kinds of computation (a value, a change against last
+ * year, a ratio) and how to lay paragraphs out.
+ */
+
+/** How a value is written: money 3966.62, int 17, year 2024, pct 24.87, trim 900 / 899.34 (trailing zeros dropped). */
+export type NumberFormat = 'money' | 'int' | 'year' | 'pct' | 'pctTrim' | 'trim';
+/** text: a label that the sentence is built around (a class name); free: the accountant's own words (主要原因). */
+export type TextFormat = 'text' | 'free';
+export type ValueFormat = NumberFormat | TextFormat;
+
+export interface FactDef {
+  /** Excel formula over the packet (defined names, cells), evaluated by the packet's own engine */
+  f?: string;
+  /** formula of last year's figure, e.g. 上年_本年收入合计 */
+  prior?: string;
+  type?: ValueFormat;
+  /** what the tables call it, for messages; defaults to the fact's name */
+  label?: string;
+  /** a blank cell is missing (上年数, 年初预算), not zero as it is in the tables */
+  required?: boolean;
+  /** computed from the packet's 自评表 when `f` is absent or cannot be evaluated (no 绩效自评汇总 sheet) */
+  source?: 'forms.count' | 'forms.sumA' | 'forms.sumB';
+}
+
+/** change: this year against last year; ratio: num ÷ den × 100. */
+export interface PhraseDef {
+  kind: 'change' | 'ratio';
+  /** change: up, down, same, upFromZero, missing; ratio: normal, zeroDen, missing */
+  variants: Record<string, string>;
+}
+
+/** An item is kept when any of these is non-zero (numbers) or non-empty (text); "上年:x" is x's prior figure. */
+export interface Condition {
+  anyNonzero?: string[];
+  allZero?: string[];
+}
+
+export interface FieldDef {
+  col: string;
+  type?: ValueFormat;
+  label?: string;
+  required?: boolean;
+}
+
+export interface CollectionDef {
+  /** rows of a sheet, one item per row whose key column matches keyPattern */
+  rows?: { sheet: string; keyCol: string; keyPattern: string; fields: Record<string, FieldDef> };
+  /** items given here; a string value "@fact" refers to a fact, anything else is literal text */
+  items?: Record<string, string>[];
+  /** built from the packet's 自评表: one item per grade, fields 等级 and 项目数; countFormula (e.g. "自评{等级}数")
+   *  reads the count from the 绩效自评汇总 sheet's names, the forms themselves are read when it cannot */
+  formGrades?: { grades: string[]; countFormula?: string };
+  /** rendering of one item (for inline use and as the default paragraph text) */
+  item?: string;
+  /** between items when used inline: {*name} */
+  sep?: string;
+  when?: Condition;
+}
+
+export type ParagraphStyle = 'body' | 'h1' | 'h2' | 'h3' | 'note';
+
+export interface ParagraphDef {
+  /** stable id (used by the live view and the check report) */
+  id?: string;
+  text?: string;
+  style?: ParagraphStyle;
+  when?: Condition;
+  /** text when `when` does not hold */
+  else?: string;
+  /** one paragraph per item of the collection */
+  each?: string;
+}
+
+export interface SectionDef {
+  id: string;
+  heading: string;
+  paragraphs: (string | ParagraphDef)[];
+}
+
+export interface PartDef {
+  id: string;
+  heading: string;
+  sections?: SectionDef[];
+  /** 名词解释 from a sheet: 分类 / 名词 / 解释 columns */
+  glossary?: { sheet: string; categoryCol: string; termCol: string; textCol: string };
+  /** 附件 from a sheet: 格式 (标题/一级/二级/三级/正文) / 内容 columns */
+  attachment?: { sheet: string; styleCol: string; textCol: string };
+}
+
+export interface NarrativeTemplate {
+  version: number;
+  title: string;
+  /** lines under the title, e.g. the 尾数误差 note */
+  notes?: string[];
+  facts: Record<string, FactDef>;
+  phrases: Record<string, PhraseDef>;
+  collections: Record<string, CollectionDef>;
+  /** direction words of change phrases; the checker captures any of them and compares with the sign */
+  directionWords: { up: string[]; down: string[]; same: string[] };
+  /** 自评表 grade bands, highest first: a total ≥ min gets the grade */
+  gradeBands: { grade: string; min: number }[];
+  parts: PartDef[];
+  /** paragraphs the accountant rewrote: a sheet with the paragraph id in one column and the text in another */
+  overrides?: { sheet: string; idCol: string; textCol: string };
+  /** fonts of the .docx, each with the fonts Word should use where it is missing */
+  fonts?: Record<'title' | 'body' | 'h1' | 'h2' | 'page', { name: string; fallbacks: string[] }>;
+}
+
+// ---------------------------------------------------------------- output
+
+export interface Interval {
+  lo: number;
+  hi: number;
+}
+
+/** What a number in the narrative stands for, and how to judge a stated figure against it. */
+export type SlotSpec =
+  | { kind: 'value'; fmt: NumberFormat; label: string; formula: string; value: number | null; missing?: string }
+  | { kind: 'diff' | 'growth'; label: string; cur: number | null; prior: number | null; curLabel: string; priorLabel: string; missing?: string }
+  | { kind: 'ratio'; fmt: NumberFormat; label: string; num: number | null; den: number | null; numLabel: string; denLabel: string; missing?: string }
+  | { kind: 'dir'; label: string; cur: number | null; prior: number | null; missing?: string };
+
+export interface SlotCheck {
+  ok: boolean;
+  /** the figure the tables give, written as the narrative would write it */
+  expected: string;
+  /** for derived figures: the range the rounded inputs allow */
+  range?: Interval;
+  message: string;
+}
+
+export type Segment =
+  | { t: 'text'; text: string; free?: boolean; bold?: boolean }
+  | { t: 'num'; text: string; slot: SlotSpec; check: SlotCheck };
+
+export interface NarrativeParagraph {
+  id: string;
+  /** the accountant's own wording (情况说明改写) replaced the generated text */
+  rewritten?: boolean;
+  style: ParagraphStyle | 'title' | 'subtitle' | 'part' | 'term' | 'h4';
+  segments: Segment[];
+}
+
+export interface NarrativePart {
+  id: string;
+  heading: string;
+  paragraphs: NarrativeParagraph[];
+}
+
+export interface NarrativeDoc {
+  title: string;
+  notes: string[];
+  parts: NarrativePart[];
+}
