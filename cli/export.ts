@@ -5,14 +5,14 @@
  * --per-table also 分表/公开01表.xlsx …. Refuses (exit 1) while the packet has errors, unless --force.
  * Every file is written to a temporary file in the same folder and renamed into place.
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { PacketSession } from '../shared/engine.js';
 import { PacketError } from '../shared/errors.js';
 import { exportErrors, exportPacket } from '../shared/export/packet.js';
 import type { ExportProgress } from '../shared/export/pdf.js';
 import type { NarrativeTemplate } from '../shared/narrative/types.js';
+import { saveAtomic } from '../node/atomic-save.js';
 import { openPdfPrinter } from '../node/pdf.js';
 import { findingsText } from './check.js';
 import { EXIT_FINDINGS, EXIT_OK, fail, openPacket, parseArgs, UsageError } from './io.js';
@@ -20,33 +20,6 @@ import { templateFor } from './narrative.js';
 
 const SWITCHES = ['force', 'per-table', 'no-checks'];
 
-/** Write bytes next to the target, flush, then rename over it: a crash never leaves half a file. */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    const fd = openSync(tmp, 'wx');
-    try {
-      let off = 0;
-      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // the temporary file was never created or is already gone
-    }
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EPERM' || code === 'EBUSY' || code === 'EACCES') {
-      fail(`无法写入 ${path}：没有写入权限，或文件正被 Excel、WPS、Word 或 PDF 阅读器打开。请关闭该文件后重试。`);
-    }
-    if (code === 'ENOSPC') fail(`无法写入 ${path}：磁盘空间不足。`);
-    fail(`无法写入 ${path}：${(e as Error).message}`);
-  }
-}
 
 function size(bytes: Uint8Array): string {
   return bytes.length >= 1048576 ? `${(bytes.length / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes.length / 1024))} KB`;
@@ -97,10 +70,10 @@ export async function run(args: string[]): Promise<number> {
     narrativeTemplate,
     printer: () => openPdfPrinter(),
     onProgress: progress,
-    onArtifact: (a) => {
+    onArtifact: async (a) => {
       const path = join(outDir, a.name);
       mkdirSync(dirname(path), { recursive: true });
-      writeFileAtomic(path, a.bytes);
+      await saveAtomic(path, a.bytes, { backup: false });
       if (a.kind === 'workbook') out(`已写出 ${path}（${size(a.bytes)}${flags['no-checks'] ? '，不含审核表' : ''}）`);
       else if (a.kind === 'pdf') out(`已写出 ${path}（共 ${a.pdf.pageCount} 页，${size(a.bytes)}）`);
       else out(`已写出 ${path}（${size(a.bytes)}）`);

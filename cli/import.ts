@@ -4,45 +4,18 @@
  * Exit 0: imported; 1: imported, but some cells (or 上年数 items) were not placed; 2: unreadable source or packet,
  * or nothing in the source could be recognised (then no packet is written).
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PacketSession } from '../shared/engine.js';
 import { PacketError } from '../shared/errors.js';
 import { importWorkbook, reportText, type ImportReport } from '../shared/import/index.js';
 import type { Packet } from '../shared/model.js';
 import { readPacket, writePacket } from '../shared/xlsx.js';
+import { saveAtomic } from '../node/atomic-save.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, openPacket, parseArgs, readBytes, UsageError } from './io.js';
 
 const TEMPLATES = fileURLToPath(new URL('../templates/', import.meta.url));
 
-/** Write next to the target, flush, then rename over it: a crash never leaves a half-written file. */
-export function writeAtomic(path: string, data: Uint8Array | string): void {
-  const full = resolve(path);
-  const tmp = join(dirname(full), `.${basename(full)}.${process.pid}.${Date.now().toString(36)}.tmp`);
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  let fd: number | undefined;
-  try {
-    fd = openSync(tmp, 'wx');
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, full);
-  } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // the temporary file was never created
-    }
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new PacketError(`无法写入 ${path}：文件夹不存在。`);
-    if (code === 'EACCES' || code === 'EPERM') throw new PacketError(`无法写入 ${path}：没有写入权限。`);
-    throw new PacketError(`无法写入 ${path}：${(e as Error).message}`);
-  }
-}
 
 async function templateFor(packet: Packet, explicit: string | undefined): Promise<Packet> {
   if (explicit) return readPacket(readBytes(explicit), `模板 ${explicit} `);
@@ -80,13 +53,14 @@ export async function run(args: string[]): Promise<number> {
     overwrite: !flags['keep-existing'],
   });
   const report = result.report;
-  if (typeof flags.report === 'string') writeAtomic(flags.report, JSON.stringify(report, null, 1) + '\n');
+  if (typeof flags.report === 'string') await saveAtomic(flags.report, new TextEncoder().encode(JSON.stringify(report, null, 1) + '\n'), { backup: false });
   process.stdout.write(reportText(report) + '\n');
   if (report.summary.tables === 0) {
     process.stderr.write(`错误：源文件 ${positional[0]} 中没有识别出任何公开表（见上方各工作表的原因），未写出 ${out}。\n`);
     return EXIT_UNREADABLE;
   }
   const bytes = await writePacket(result.session ? result.session.toPacket() : session.toPacket());
-  writeAtomic(out, bytes);
+  // the packet written over keeps its previous version as a backup beside it
+  await saveAtomic(out, bytes);
   return notPlacedCount(report) > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

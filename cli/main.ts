@@ -47,7 +47,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof PacketError) process.stderr.write(`错误：${e.message}\n`);
+    // SaveError (node/atomic-save) carries a Chinese message too: the file on disk is as it was
+    if (e instanceof PacketError || (e as Error)?.name === 'SaveError') process.stderr.write(`错误：${(e as Error).message}\n`);
     else if (e instanceof UsageError) process.stderr.write(`用法错误：${e.message}\n${usage()}\n`);
     else process.stderr.write(`错误：程序内部出错（${(e as Error)?.message ?? String(e)}）。请将此信息反馈给开发者。\n`);
     process.exitCode = EXIT_UNREADABLE;

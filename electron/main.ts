@@ -11,7 +11,8 @@ import { INVOKE, MENU_EVENT, SEND, type InvokeApi, type SendApi } from './ipc';
 import { buildMenuTemplate } from './menu';
 import { CSP, isAppUrl, mimeOf, resolveInside } from './paths';
 import { RecentFiles } from './recent';
-import { readBounded, writeAtomic } from './files';
+import { saveAtomic } from '../node/atomic-save';
+import { readBounded } from './files';
 import { IpcArgumentError, expectIndex } from './validate';
 
 protocol.registerSchemesAsPrivileged([
@@ -65,7 +66,8 @@ async function writeChosen(bytes: Uint8Array, defaultName: string, kind: ExportK
   const filters = { xlsx: { name: 'Excel 工作簿', extensions: ['xlsx'] }, pdf: { name: 'PDF', extensions: ['pdf'] }, docx: { name: 'Word 文档', extensions: ['docx'] } };
   const r = await dialog.showSaveDialog(win!, { defaultPath: defaultName, filters: [filters[kind]] });
   if (r.canceled || !r.filePath) return null;
-  writeAtomic(r.filePath, bytes);
+  // a packet written over keeps its previous version as <name>.bak.xlsx; exports need no backup
+  await saveAtomic(r.filePath, bytes, { backup: kind === 'xlsx' });
   return r.filePath;
 }
 
@@ -92,7 +94,7 @@ const handlers: InvokeApi = {
   },
   async save(bytes): Promise<SavedFile | null> {
     if (!currentPath) return handlers.saveAs(bytes, doc.name.endsWith('.xlsx') ? doc.name : '公开包.xlsx');
-    writeAtomic(currentPath, bytes);
+    await saveAtomic(currentPath, bytes);
     return { name: basename(currentPath) };
   },
   async saveAs(bytes, suggestedName) {
