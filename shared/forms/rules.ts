@@ -7,16 +7,10 @@ import { a1, colLetters, quoteSheet } from '../a1.js';
 import type { CellValue, CheckDef, Packet, Severity, SheetModel } from '../model.js';
 import { formLayout, type FormLayout } from './layout.js';
 import { gradeFormula, PROFILE_NAME, scoreFormula } from './profiles.js';
+import type { ConcreteCheck } from '../checks.js';
 
-/** Mirrors ConcreteCheck of shared/checks.ts (kept structural to avoid an import cycle). */
-export interface ExpandedCheck {
-  rule: string;
-  severity: Severity;
-  formula: string;
-  message: string;
-  locate: string[];
-  source: string;
-}
+/** The checks shared/checks.ts expands; a type-only import, so no module cycle at run time. */
+export type ExpandedCheck = ConcreteCheck;
 
 /** 执行率 as published is truncated or rounded to one (sometimes two) decimals: accept less than 0.1 point. */
 export const RATE_TOLERANCE = 0.1;
