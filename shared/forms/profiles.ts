@@ -95,16 +95,22 @@ function abs(sheet: string, ref: string): string {
 
 export const PROFILE_CODES_RANGE = abs(PROFILE_SHEET, `$A$${TABLE_FIRST + 1}:$A$${TABLE_FIRST + TABLE_ROWS}`);
 
-/** The hidden sheet that holds the profiles, the packet's choice and the grade bands, with its names. */
-export function profileSheet(style: StyleFn, choice: string): { sheet: SheetModel; names: DefinedName[] } {
-  const st = styleSet(style);
+/** A growing sheet grid and its setter, for the sheets these modules build. */
+export function cellGrid(): { cells: (Cell | null)[][]; set: (r: number, c: number, cell: Cell) => void } {
   const cells: (Cell | null)[][] = [];
-  const merges: string[] = [];
   const set = (r: number, c: number, cell: Cell) => {
     while (cells.length <= r) cells.push([]);
     while (cells[r].length <= c) cells[r].push(null);
     cells[r][c] = cell;
   };
+  return { cells, set };
+}
+
+/** The hidden sheet that holds the profiles, the packet's choice and the grade bands, with its names. */
+export function profileSheet(style: StyleFn, choice: string): { sheet: SheetModel; names: DefinedName[] } {
+  const st = styleSet(style);
+  const { cells, set } = cellGrid();
+  const merges: string[] = [];
   const L = (c: number) => 'ABCDEFGHIJKL'[c];
   const match = `MATCH(${PROFILE_NAME},$A$${TABLE_FIRST + 1}:$A$${TABLE_FIRST + TABLE_ROWS},0)`;
 

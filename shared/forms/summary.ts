@@ -3,9 +3,9 @@
  * ΣA and ΣB, and the tie of ΣB to 公开03表 项目支出合计.
  */
 import { a1, quoteSheet } from '../a1.js';
-import type { Cell, CheckDef, DefinedName, SheetModel } from '../model.js';
+import type { CheckDef, DefinedName, SheetModel } from '../model.js';
 import { formLayout, keyCells } from './layout.js';
-import { PROFILE_CODES_RANGE, PROFILE_NAME, PROFILE_SHEET, PROFILE_CHOICE_CELL, styleSet, type StyleFn } from './profiles.js';
+import { PROFILE_CODES_RANGE, PROFILE_NAME, PROFILE_SHEET, PROFILE_CHOICE_CELL, cellGrid, styleSet, type StyleFn } from './profiles.js';
 
 export const SUMMARY_SHEET = '绩效自评汇总';
 export const SUMMARY_CHECK_PREFIX = `${SUMMARY_SHEET}:`;
@@ -43,13 +43,8 @@ export function buildSummary(
   opts: { unitName?: boolean; tieToTables?: boolean; findings?: Map<string, number> } = {},
 ): SummaryParts {
   const st = styleSet(style);
-  const cells: (Cell | null)[][] = [];
+  const { cells, set } = cellGrid();
   const merges: string[] = [];
-  const set = (r: number, c: number, cell: Cell) => {
-    while (cells.length <= r) cells.push([]);
-    while (cells[r].length <= c) cells[r].push(null);
-    cells[r][c] = cell;
-  };
   const S = quoteSheet(SUMMARY_SHEET);
   set(0, 0, { v: '项目支出绩效自评结果汇总表', s: st.title });
   for (let c = 1; c < 10; c++) set(0, c, { s: st.title });
