@@ -10,7 +10,7 @@ import {
   declarationCodeColumn, declarationTables, expandDeclaration, parseParams, splitLocate, type ConcreteCheck,
 } from './checks.js';
 import { PacketError } from './errors.js';
-import { formatMoney, parseUserInput } from './format.js';
+import { formatMessageNumber, parseUserInput } from './format.js';
 import { FormulaTranslator, joinMessage, splitMessage, strictVariant } from './formula.js';
 import { colIndex } from './a1.js';
 import type { Cell, CellValue, CheckDef, Packet, Severity, SheetModel } from './model.js';
@@ -222,7 +222,7 @@ export class PacketSession {
 
   private fmt(v: unknown): string {
     if (v instanceof DetailedCellError) return v.value;
-    if (typeof v === 'number') return formatMoney(v);
+    if (typeof v === 'number') return formatMessageNumber(v);
     if (v === null || v === undefined || v === '') return '空';
     if (typeof v === 'boolean') return v ? '是' : '否';
     return String(v);

@@ -8,6 +8,15 @@ export function formatMoney(n: number): string {
   return money.format(Object.is(r, -0) ? 0 : r);
 }
 
+/**
+ * A figure in a check message. A sub-cent amount (a 元-precision figure against its rounded total) would
+ * read "差额 0.00", which says nothing; it is written with the digits that make it visible: 0.0009.
+ */
+export function formatMessageNumber(n: number): string {
+  if (n !== 0 && Math.abs(n) < 0.005) return String(Number(n.toFixed(4)) || Number(n.toPrecision(1)));
+  return formatMoney(n);
+}
+
 export function formatValue(v: CellValue | undefined): string {
   if (v === null || v === undefined || v === '') return '空';
   if (typeof v === 'number') return formatMoney(v);

@@ -58,10 +58,10 @@ describe('第三部分 reproduces the seed sentence by sentence', () => {
     const doc = generateNarrative(s, t);
     const { numberDiffs, textDiffs } = compare(sentences(seedText(3)), sentences(partText(doc, '三')));
     expect(textDiffs).toEqual([]);
-    // 1.74 ÷ 7.00 is 24.857…% and (6.95 − 1.74) ÷ 6.95 is 74.96%: the seed computed from 元 figures the
-    // published tables no longer hold (its 24.87% and 74.94% pass the checker's intervals, see narrative-check)
-    // 4719.92 is no sum of the forms (ΣA 4,167.52, ΣB 3,379.27); 1736.34 is the 201 class, not 一般公共预算 支出
-    expect(numberDiffs).toEqual(['24.87→24.86', '74.94→74.96', '24.87→24.86', '74.94→74.96', '4719.92→4167.52', '1736.34→3284.90']);
+    // the seed's own two mistakes: 4719.92 is no sum of the forms (ΣA 4,167.52, ΣB 3,379.27); 1736.34 is the
+    // 201 class, not 一般公共预算 支出. Its 24.87% and 74.94% come out because the packet holds the 三公 figures
+    // at 元 precision (1.7409, 上年 6.947): from the two-decimal 1.74 ÷ 7.00 they would read 24.86% / 74.96%.
+    expect(numberDiffs).toEqual(['4719.92→4167.52', '1736.34→3284.90']);
   });
 
   it('the sentences the issue names, as generated', () => {
@@ -76,7 +76,7 @@ describe('第三部分 reproduces the seed sentence by sentence', () => {
       '（八）住房保障支出（类）年初预算数40.83万元，决算数37.32万元，完成年初预算的91.41%。',
       '（九）其他支出（类）年初预算数3.00万元，决算数2.33万元，完成年初预算的77.76%。',
       '（一）工资福利支出451.82万元，比上年增加38.60万元，增长9.34%',
-      '“三公”经费支出全年预算数7.00万元，决算数1.74万元，完成全年预算的24.86%',
+      '“三公”经费支出全年预算数7.00万元，决算数1.74万元，完成全年预算的24.87%；决算数比上年减少5.21万元，下降74.94%',
       '机关运行经费支出41.63万元',
       '二级项目72个',
       '其中，36个项目评价结果为"优"，36个项目评价结果为"良"。',
@@ -159,9 +159,10 @@ describe('the narrative follows the packet', () => {
     s.apply([{ ...e11, value: 7 }, { ...e6, value: 7 }, { sheet: '公开09表', row: 11, col: 4, value: 7 }]);
     const doc = generateNarrative(s, t);
     expect(sentence(doc, '（三）公务接待费')).toBe('（三）公务接待费全年预算数7.00万元，决算数7.00万元，完成全年预算的100.00%，主要原因：厉行节约，严格按照要求接待。');
-    expect(sentence(doc, '“三公”经费支出全年预算数')).toContain('决算数比上年增加0.05万元，增长0.72%');
+    // 7.00 against last year's 6.947 (shown 6.95): +0.053 → 0.05万元, 0.76%
+    expect(sentence(doc, '“三公”经费支出全年预算数')).toContain('决算数比上年增加0.05万元，增长0.76%');
     s.undo();
-    expect(sentence(generateNarrative(s, t), '“三公”经费支出全年预算数')).toContain('完成全年预算的24.86%；决算数比上年减少5.21万元，下降74.96%');
+    expect(sentence(generateNarrative(s, t), '“三公”经费支出全年预算数')).toContain('完成全年预算的24.87%；决算数比上年减少5.21万元，下降74.94%');
   });
 
   it('a 主要原因 left blank drops its clause, not the sentence', () => {
@@ -219,7 +220,7 @@ describe('a paragraph the accountant rewrote (情况说明改写) is checked lik
     s.apply([{ ...txt, value: null }, { ...id, value: null }]);
     const p = narrativeView(s, t).parts[1].paragraphs.find((x) => x.id === '三.三公.1')!;
     expect(p.rewritten).toBeUndefined();
-    expect(plain(p.segments)).toContain('完成全年预算的24.86%');
+    expect(plain(p.segments)).toContain('完成全年预算的24.87%');
   });
 });
 
