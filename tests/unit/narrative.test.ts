@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PacketSession } from '../../shared/engine.js';
 import { checkNarrativeText, normalizeText } from '../../shared/narrative/check.js';
-import { generateNarrative, plain } from '../../shared/narrative/generate.js';
+import { generateNarrative, narrativeText, plain } from '../../shared/narrative/generate.js';
 import type { NarrativeDoc, NarrativeTemplate } from '../../shared/narrative/types.js';
 import { narrativeView } from '../../shared/narrative/view.js';
 import { PacketSession as Session } from '../../shared/engine.js';
@@ -150,6 +150,19 @@ describe('the narrative follows the packet', () => {
     s.undo();
     s.undo();
     expect(sentence(generateNarrative(s, t), '住房保障支出（类）')).toMatch(/（八）住房保障支出（类）年初预算数40\.83万元/);
+  });
+
+  it('国（境）外接待 gets its sentence only when 09表 has it, and the checker ties its figures', () => {
+    expect(sentence(generateNarrative(s, t), '国（境）外公务接待')).toBe('');
+    // E14 国（境）外接待费, E24 批次, E25 人次 (0-based rows 13, 23, 24)
+    s.apply([{ sheet: '公开09表', row: 13, col: 4, value: 0.5 }, { sheet: '公开09表', row: 23, col: 4, value: 2 }, { sheet: '公开09表', row: 24, col: 4, value: 15 }]);
+    const doc = generateNarrative(s, t);
+    expect(sentence(doc, '国（境）外公务接待')).toBe('全年国（境）外公务接待2批，累计接待15人次，支出0.50万元。');
+    expect(checkNarrativeText(s, t, narrativeText(doc)).failed).toEqual([]);
+    const typo = checkNarrativeText(s, t, narrativeText(doc).replace('国（境）外公务接待2批', '国（境）外公务接待3批'));
+    expect(typo.failed.map((c) => c.text)).toEqual(['3']);
+    s.undo();
+    expect(sentence(generateNarrative(s, t), '国（境）外公务接待')).toBe('');
   });
 
   it('a table figure changes every sentence that uses it (公开09表 公务接待费)', () => {
