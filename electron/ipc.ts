@@ -5,7 +5,8 @@
  */
 import type { JuesuanBridge } from '../renderer/host/bridge';
 import {
-  expectArgCount, expectBytes, expectDocumentBytes, expectDocumentState, expectExportKind, expectFileName, expectPrintHtml, extensionOf,
+  expectArgCount, expectBytes, expectDocumentBytes, expectDocumentState, expectExportKind, expectFileName, expectPrintHtml, expectRecoveryId,
+  extensionOf,
 } from './validate';
 
 /** Bridge functions answered by the main process (ipcRenderer.invoke / ipcMain.handle). */
@@ -68,6 +69,29 @@ export const INVOKE: { [K in keyof InvokeApi]: ChannelEntry<InvokeApi[K]> } = {
     parse: (a) => {
       expectArgCount(a, 1);
       return [expectPrintHtml(a[0])];
+    },
+  },
+  recoveryWrite: {
+    channel: 'juesuan:recovery-write',
+    parse: (a) => {
+      expectArgCount(a, 1);
+      return [expectDocumentBytes(a[0], 'xlsx')];
+    },
+  },
+  recoveryDiscard: { channel: 'juesuan:recovery-discard', parse: none },
+  recoveryList: { channel: 'juesuan:recovery-list', parse: none },
+  recoveryOpen: {
+    channel: 'juesuan:recovery-open',
+    parse: (a) => {
+      expectArgCount(a, 1);
+      return [expectRecoveryId(a[0])];
+    },
+  },
+  recoveryDecline: {
+    channel: 'juesuan:recovery-decline',
+    parse: (a) => {
+      expectArgCount(a, 1);
+      return [expectRecoveryId(a[0])];
     },
   },
 };

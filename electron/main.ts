@@ -12,6 +12,7 @@ import { buildMenuTemplate } from './menu';
 import { CSP, isAppUrl, mimeOf, resolveInside } from './paths';
 import { RecentFiles } from './recent';
 import { saveAtomic } from '../node/atomic-save';
+import { newRecoveryId, RecoveryStore } from '../node/recovery';
 import { readBounded } from './files';
 import { IpcArgumentError, expectIndex } from './validate';
 
@@ -29,6 +30,15 @@ let currentPath: string | null = null;
 let doc: DocumentState = { name: '决算公开助手', dirty: false };
 let forceClose = false;
 let recent: RecentFiles;
+let recovery: RecoveryStore;
+/** this window's recovery file: the unsaved work of the open packet, rewritten by the renderer's autosave */
+let recoveryId = newRecoveryId();
+/** recovery files of this process whose renderer crashed: offered after the reload, although "own" */
+const orphaned = new Set<string>();
+/** ids shown in the recovery dialog: the only ones recoveryOpen / recoveryDecline accept */
+let offered = new Set<string>();
+/** the deliberate close's discard of the recovery file, which quitting waits for */
+let discarding: Promise<void> = Promise.resolve();
 
 function send(command: MenuCommand, arg?: number): void {
   win?.webContents.send(MENU_EVENT, command, arg);
@@ -119,6 +129,37 @@ const handlers: InvokeApi = {
   },
   async printPdf(html) {
     return printHtmlToPdf(html);
+  },
+  async recoveryWrite(bytes) {
+    await recovery.write(recoveryId, bytes, { originalPath: currentPath, title: doc.name });
+  },
+  async recoveryDiscard() {
+    await recovery.discard(recoveryId);
+  },
+  async recoveryList() {
+    const { entries } = await recovery.list();
+    // another window still running owns its file; our own file is only offered after our renderer crashed
+    const offers = entries.filter((e) => (e.own ? orphaned.has(e.id) : !e.otherInstanceRunning));
+    offered = new Set(offers.map((e) => e.id));
+    return offers.map((e) => ({ id: e.id, title: e.title, savedAt: e.savedAt, fileName: e.originalPath ? basename(e.originalPath) : '' }));
+  },
+  async recoveryOpen(id) {
+    if (!offered.has(id)) throw new IpcArgumentError('id: not an offered recovery file');
+    const { meta, bytes } = await recovery.read(id);
+    offered.delete(id);
+    orphaned.delete(id);
+    // the recovered work keeps its recovery file until it is saved: a second crash loses nothing either
+    if (recoveryId !== id) await recovery.discard(recoveryId);
+    recoveryId = id;
+    currentPath = meta.originalPath;
+    const name = meta.originalPath ? basename(meta.originalPath) : meta.title;
+    return { name, bytes, recovered: true };
+  },
+  async recoveryDecline(id) {
+    if (!offered.has(id)) throw new IpcArgumentError('id: not an offered recovery file');
+    offered.delete(id);
+    orphaned.delete(id);
+    await recovery.discard(id);
   },
 };
 
@@ -250,7 +291,16 @@ function createWindow(): void {
     }
   });
   win.on('closed', () => {
+    // closed on purpose (saved, or 不保存 chosen): nothing to recover. A crash never gets here.
+    discarding = recovery.discard(recoveryId).catch(() => undefined);
     win = null;
+  });
+  win.webContents.on('render-process-gone', (_e, details) => {
+    if (details.reason === 'clean-exit') return;
+    // the page died with its work in the recovery file: keep that file, offer it after the reload
+    orphaned.add(recoveryId);
+    recoveryId = newRecoveryId();
+    win?.webContents.reload();
   });
   void win.loadURL('app://juesuan/index.html');
 }
@@ -262,6 +312,7 @@ app.on('web-contents-created', (_e, contents) => {
 
 app.whenReady().then(() => {
   recent = new RecentFiles(join(app.getPath('userData'), 'recent.json'));
+  recovery = new RecoveryStore(join(app.getPath('userData'), 'recovery'));
   // no camera, microphone, notifications, geolocation …: the app asks for nothing
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   serveRenderer();
@@ -270,4 +321,6 @@ app.whenReady().then(() => {
   createWindow();
 });
 
-app.on('window-all-closed', () => app.quit());
+app.on('window-all-closed', () => {
+  void discarding.finally(() => app.quit());
+});

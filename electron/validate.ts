@@ -80,6 +80,12 @@ export function expectIndex(v: unknown, length: number): number {
   return v;
 }
 
+/** A recovery file's id as node/recovery.ts makes them (newRecoveryId): 32 hex digits, so never a path. */
+export function expectRecoveryId(v: unknown): string {
+  if (typeof v !== 'string' || !/^[0-9a-f]{32}$/.test(v)) fail('id: expected a recovery id');
+  return v;
+}
+
 export function expectExportKind(v: unknown): ExportKind {
   if (v !== 'xlsx' && v !== 'pdf' && v !== 'docx') fail('kind: expected xlsx, pdf or docx');
   return v;

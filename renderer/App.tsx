@@ -12,6 +12,7 @@ import { Toolbar } from './components/Toolbar';
 import { NarrativeView } from './components/NarrativeSlot';
 import { ImportDialog } from './components/ImportDialog';
 import { ExportDialogs } from './components/ExportDialog';
+import { RecoveryDialog } from './components/RecoveryDialog';
 import { onGlobalKeyDown, runCommand } from './commands';
 
 function Centre() {
@@ -54,9 +55,16 @@ export function App() {
       if (useUi.getState().dirty && controller.host?.kind === 'browser') e.preventDefault();
     };
     window.addEventListener('beforeunload', warn);
+    // leaving the window is when work is most at risk (the machine may be switched off next): write it now
+    const flush = () => void controller.flushAutosave();
+    const hidden = () => document.visibilityState === 'hidden' && flush();
+    window.addEventListener('blur', flush);
+    document.addEventListener('visibilitychange', hidden);
     return () => {
       window.removeEventListener('keydown', onGlobalKeyDown, true);
       window.removeEventListener('beforeunload', warn);
+      window.removeEventListener('blur', flush);
+      document.removeEventListener('visibilitychange', hidden);
     };
   }, []);
   return (
@@ -80,6 +88,7 @@ export function App() {
       {findOpen && <FindDialog />}
       <ImportDialog />
       <ExportDialogs />
+      <RecoveryDialog />
     </div>
   );
 }

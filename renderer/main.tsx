@@ -3,6 +3,7 @@ import { App } from './App';
 import { createHost } from './host/host';
 import { controller } from './state/controller';
 import { runCommand } from './commands';
+import { offerRecovery } from './components/RecoveryDialog';
 import { currentHot } from './grid/SheetGrid';
 import { useUi } from './state/store';
 import { perf } from './perf';
@@ -23,6 +24,8 @@ async function start(): Promise<void> {
   } catch (e) {
     useUi.setState({ status: 'error', loadError: (e as Error).message });
   }
+  // after the initial packet, so that 恢复 replaces a packet that is fully open
+  await offerRecovery();
 }
 
 // read-only handles for the e2e tests and the benchmark (values of rows off screen have no DOM)

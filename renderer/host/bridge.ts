@@ -10,6 +10,20 @@ export interface OpenedFile {
   bytes: Uint8Array;
   /** true for a template opened as a new, unsaved packet */
   untitled?: boolean;
+  /** unsaved work brought back from a recovery file: it opens with unsaved changes */
+  recovered?: boolean;
+}
+
+/** Unsaved work a crashed session left behind, offered at the next start. */
+export interface RecoveryOffer {
+  /** the recovery file's id (hex), never a path */
+  id: string;
+  /** the document's name when it was written, e.g. 2024决算公开.xlsx */
+  title: string;
+  /** ISO time of the last autosave */
+  savedAt: string;
+  /** the file the work belongs to (a bare name); '' for a packet that was never saved */
+  fileName: string;
 }
 
 export interface SavedFile {
@@ -56,6 +70,16 @@ export interface JuesuanBridge {
   print(): Promise<void>;
   /** 导出 PDF: the main process prints the packet's HTML (no script runs in it) to PDF bytes */
   printPdf(html: string): Promise<Uint8Array>;
+  /** autosave: replace this window's recovery file with the unsaved work (packet bytes) */
+  recoveryWrite(bytes: Uint8Array): Promise<void>;
+  /** the work was saved or closed on purpose: remove this window's recovery file */
+  recoveryDiscard(): Promise<void>;
+  /** unsaved work left by a session that did not close normally, newest first */
+  recoveryList(): Promise<RecoveryOffer[]>;
+  /** open an offered recovery file as unsaved work; it stays this window's recovery file until saved */
+  recoveryOpen(id: string): Promise<OpenedFile | null>;
+  /** the user declined an offered recovery file: remove it */
+  recoveryDecline(id: string): Promise<void>;
   setDocumentState(state: DocumentState): void;
   /** after 保存 from the close prompt: the window may close now */
   closeWindow(): void;

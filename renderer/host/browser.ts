@@ -1,5 +1,6 @@
 /** The browser host: bundled packets over http, <input type=file> to open, a download to save. */
-import type { Host, MenuCommand, OpenedFile, SavedFile, ExportKind, DocumentState, RecentEntry } from './host';
+import type { Host, MenuCommand, OpenedFile, SavedFile, ExportKind, DocumentState, RecentEntry, RecoveryOffer } from './host';
+import { BrowserRecovery } from './browser-recovery';
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const MIME: Record<ExportKind, string> = {
@@ -51,6 +52,7 @@ function download(bytes: Uint8Array, name: string, mime: string): SavedFile {
 export class BrowserHost implements Host {
   readonly kind = 'browser' as const;
   private name = '';
+  private readonly recovery = new BrowserRecovery(() => this.name || '未命名公开包.xlsx');
 
   async openInitial(): Promise<OpenedFile | null> {
     const which = new URLSearchParams(location.search).get('packet') ?? 'reference';
@@ -98,6 +100,26 @@ export class BrowserHost implements Host {
   async printPdf(): Promise<Uint8Array> {
     // a browser page cannot make a PDF itself; the print dialog of the preview can save one
     throw new Error('浏览器版不能直接生成 PDF：请在打印预览中点「打印」，选择「另存为 PDF」。');
+  }
+
+  recoveryWrite(bytes: Uint8Array): Promise<void> {
+    return this.recovery.write(bytes);
+  }
+
+  recoveryDiscard(): Promise<void> {
+    return this.recovery.discard();
+  }
+
+  recoveryList(): Promise<RecoveryOffer[]> {
+    return this.recovery.list();
+  }
+
+  recoveryOpen(id: string): Promise<OpenedFile | null> {
+    return this.recovery.open(id);
+  }
+
+  recoveryDecline(id: string): Promise<void> {
+    return this.recovery.decline(id);
   }
 
   setDocumentState(state: DocumentState): void {

@@ -5,7 +5,7 @@
  */
 import type { JuesuanBridge } from './bridge';
 
-export type { OpenedFile, SavedFile, ExportKind, MenuCommand, DocumentState, RecentEntry } from './bridge';
+export type { OpenedFile, SavedFile, ExportKind, MenuCommand, DocumentState, RecentEntry, RecoveryOffer } from './bridge';
 
 export interface Host extends JuesuanBridge {
   kind: 'electron' | 'browser';
@@ -32,6 +32,11 @@ function bindAll(bridge: JuesuanBridge): JuesuanBridge {
     importDialog: () => bridge.importDialog(),
     print: () => bridge.print(),
     printPdf: (h) => bridge.printPdf(h),
+    recoveryWrite: (b) => bridge.recoveryWrite(b),
+    recoveryDiscard: () => bridge.recoveryDiscard(),
+    recoveryList: () => bridge.recoveryList(),
+    recoveryOpen: (id) => bridge.recoveryOpen(id),
+    recoveryDecline: (id) => bridge.recoveryDecline(id),
     setDocumentState: (s) => bridge.setDocumentState(s),
     closeWindow: () => bridge.closeWindow(),
     onMenuCommand: (l) => bridge.onMenuCommand(l),

@@ -8,6 +8,7 @@ import {
   PacketError, PacketSession, a1, parseSheetRange, readPacket, splitLocate, writePacket,
   type CellEdit, type CellValue, type EditResult, type Finding, type Packet,
 } from '../../shared/index';
+import { Autosaver } from '../../shared/safety/index';
 import type { Host, OpenedFile } from '../host/host';
 import { perf } from '../perf';
 import { NARRATIVE_VIEW, say, useUi, type SheetEntry } from './store';
@@ -44,6 +45,8 @@ class Controller {
   private located = new Map<string, { sheet: string; cells: string[] } | null>();
   private savedName = '';
   private untitled = false;
+  /** writes the unsaved work of the open packet to its recovery file every few seconds of change */
+  private autosaver: Autosaver | null = null;
 
   // ---- opening ----
 
@@ -66,14 +69,23 @@ class Controller {
       this.failOpen(e);
       return;
     }
-    this.install(session, file.name, !!file.untitled);
+    this.install(session, file.name, !!file.untitled, false, !!file.recovered);
     const errors = [...this.findings.values()].filter((f) => f.severity === 'error').length;
     say(`已打开「${file.name}」：${errors ? `${errors} 个错误` : '没有错误'}，${this.findings.size - errors} 条提示。`);
   }
 
   /** Make `session` the open document (after opening, or when an import rebuilt the packet). */
-  install(session: PacketSession, name: string, untitled: boolean, keepSheet = false): void {
-    if (this.session !== session) this.session?.destroy();
+  install(session: PacketSession, name: string, untitled: boolean, keepSheet = false, recovered = false): void {
+    if (this.session !== session) {
+      this.session?.destroy();
+      // the previous document's recovery file goes with it (its unsaved changes were confirmed away)
+      void this.autosaver?.close();
+      this.autosaver = this.host ? this.newAutosaver() : null;
+    }
+    // recovered work is unsaved work: it keeps its recovery file, which already holds exactly this
+    if (recovered) session.dirty = true;
+    // a packet rebuilt by an import is unsaved work from the start
+    else if (session.dirty) this.autosaver?.changed();
     this.session = session;
     this.savedName = name;
     this.untitled = untitled;
@@ -100,6 +112,41 @@ class Controller {
       canRedo: session.canRedo(),
     });
     this.pushTitle();
+  }
+
+  private newAutosaver(): Autosaver {
+    const host = this.host!;
+    let warned = false;
+    return new Autosaver({
+      snapshot: () => this.bytes(),
+      write: (bytes) => host.recoveryWrite(bytes),
+      discard: () => host.recoveryDiscard(),
+      onError: (e) => {
+        // said once per document: a full disk must not flood the status line on every keystroke
+        if (!warned) say(`自动保存恢复文件失败：${(e as Error).message}。请尽快手动保存。`, 'warn');
+        warned = true;
+      },
+    });
+  }
+
+  /** completed recovery writes of the open document (the e2e tests wait for one) */
+  get autosaveWrites(): number {
+    return this.autosaver?.writes ?? 0;
+  }
+
+  /** Write the recovery file now if anything is unwritten (the window lost focus, the page is hidden). */
+  flushAutosave(): Promise<void> {
+    return this.autosaver?.flush() ?? Promise.resolve();
+  }
+
+  /**
+   * Stop autosaving the open document and remove its recovery file, before another document (a
+   * recovered one) takes this window's recovery file over: a late write must not land on it.
+   */
+  async retireAutosave(): Promise<void> {
+    const a = this.autosaver;
+    this.autosaver = null;
+    await a?.close();
   }
 
   get fileName(): string {
@@ -241,6 +288,7 @@ class Controller {
       else if (touched.has(g.sheet)) g.refreshMarks();
     }
     if (!st.dirty && s.dirty) this.pushTitle();
+    if (s.dirty && (result.changed.length || structural)) this.autosaver?.changed();
     perf.dispatched();
   }
 
@@ -375,6 +423,7 @@ class Controller {
       const saved = saveAs || this.untitled ? await this.host.saveAs(bytes, this.savedName) : await this.host.save(bytes);
       if (!saved) return false;
       s.dirty = false;
+      void this.autosaver?.saved();
       this.savedName = saved.name;
       this.untitled = false;
       useUi.setState({ dirty: false, fileName: saved.name });

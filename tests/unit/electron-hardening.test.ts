@@ -6,14 +6,17 @@
  * Content-Security-Policy, and calls every IPC handler with malformed arguments. Only Electron is stood in
  * for; every line of our code runs as written.
  */
+import { spawnSync } from 'node:child_process';
 import Module, { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { register } from 'tsx/cjs/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVOKE, SEND } from '../../electron/ipc.js';
 import { MAX_IPC_BYTES } from '../../electron/validate.js';
+import { decodeRecovery } from '../../node/recovery.js';
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -39,10 +42,14 @@ class FakeWebContents {
     this.sent.push(a);
   }
   print() {}
+  reloads = 0;
+  reload() {
+    this.reloads++;
+  }
 }
 
 const recorded = {
-  windows: [] as { options: Record<string, unknown>; webContents: FakeWebContents; titles: string[]; url?: string; closed: number }[],
+  windows: [] as { options: Record<string, unknown>; webContents: FakeWebContents; titles: string[]; url?: string; closed: number; listeners: Map<string, Fn> }[],
   appListeners: new Map<string, Fn>(),
   privileged: [] as { scheme: string; privileges: Record<string, unknown> }[],
   protocolHandlers: new Map<string, Fn>(),
@@ -59,11 +66,13 @@ class FakeBrowserWindow {
   webContents = new FakeWebContents();
   private rec: (typeof recorded.windows)[number];
   constructor(options: Record<string, unknown>) {
-    this.rec = { options, webContents: this.webContents, titles: [], closed: 0 };
+    this.rec = { options, webContents: this.webContents, titles: [], closed: 0, listeners: new Map() };
     recorded.windows.push(this.rec);
   }
   once() {}
-  on() {}
+  on(evt: string, fn: Fn) {
+    this.rec.listeners.set(evt, fn);
+  }
   show() {}
   close() {
     this.rec.closed++;
@@ -266,6 +275,9 @@ describe('IPC', () => {
       [zip, '../evil.xlsx'], [zip, 'C:\\Windows\\evil.xlsx'], [zip, '/etc/cron.d/evil'], [zip, ''], [zip, 'a'.repeat(300)], [zip, 'con\u0000.xlsx'],
       [zip, 42], [pdf, '公开包.xlsx'], [zip], [zip, '公开包.xlsx', 'extra'],
     ],
+    'juesuan:recovery-write': [[new Uint8Array(0)], [pdf], [huge], ['PK\u0003\u0004'], [zip, 'extra']],
+    'juesuan:recovery-open': [['../../etc/passwd'], ['0'.repeat(31)], ['0'.repeat(33)], ['G'.repeat(32)], ['A'.repeat(32)], [42], ['0'.repeat(32), 'x']],
+    'juesuan:recovery-decline': [['..'], ['0'.repeat(64)], [null], [['0'.repeat(32)]]],
     'juesuan:export': [
       [zip, 'a.exe', 'exe'], [zip, '公开包.pdf', 'pdf'], [pdf, '../公开包.pdf', 'pdf'], [zip, '说明.docx'], [pdf, 'x.pdf', 'PDF'], [huge, 'x.xlsx', 'xlsx'],
     ],
@@ -366,5 +378,85 @@ describe('the preload', () => {
     expect(got).toEqual(['save']);
     off();
     expect(recorded.rendererListeners.size).toBe(0);
+  });
+});
+
+/**
+ * Recovery files through main's handlers, on a real disk (node/recovery.ts under userData/recovery): the
+ * window's own file is never offered while it runs; a crashed process's file is; a renderer crash orphans
+ * the window's file and offers it after the reload; a deliberate close removes it. Kept last: it closes
+ * the window.
+ */
+describe('recovery files in the main process', () => {
+  const dir = join(work, 'userData', 'recovery');
+  const call = (channel: string, ...args: unknown[]) => Promise.resolve(recorded.ipcHandle.get(channel)!(ours(), ...args));
+  const files = () => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.jsrec')).sort() : []);
+  const packet = (n: number) => new Uint8Array([0x50, 0x4b, 0x03, 0x04, n, n, n]);
+
+  /** Another process of the app writes a recovery file and ends without removing it: a crash. */
+  function crashedProcessFile(): string {
+    const script = `
+      const { RecoveryStore, newRecoveryId } = await import(${JSON.stringify(pathToFileURL(resolve('node/recovery.ts')).href)});
+      const id = newRecoveryId();
+      await new RecoveryStore(${JSON.stringify(dir)}).write(id, new Uint8Array([0x50, 0x4b, 3, 4, 9, 9]), { originalPath: '/home/会计/2024决算公开.xlsx', title: '2024决算公开.xlsx' });
+      process.stdout.write(id);`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout.trim();
+  }
+
+  it('the window\'s own file is written, rewritten, and never offered while the window runs', async () => {
+    await call('juesuan:recovery-write', packet(1));
+    await call('juesuan:recovery-write', packet(2));
+    expect(files()).toHaveLength(1);
+    await expect(call('juesuan:recovery-list')).resolves.toEqual([]);
+  });
+
+  it('a crashed process\'s file is offered, opens as recovered work, and becomes the window\'s file', async () => {
+    const id = crashedProcessFile();
+    expect(files()).toHaveLength(2);
+    const offers = (await call('juesuan:recovery-list')) as { id: string; title: string; fileName: string; savedAt: string }[];
+    expect(offers.map((o) => [o.id, o.title, o.fileName])).toEqual([[id, '2024决算公开.xlsx', '2024决算公开.xlsx']]);
+    const opened = (await call('juesuan:recovery-open', id)) as { name: string; bytes: Uint8Array; recovered: boolean };
+    expect(opened.name).toBe('2024决算公开.xlsx');
+    expect([...opened.bytes]).toEqual([0x50, 0x4b, 3, 4, 9, 9]);
+    expect(opened.recovered).toBe(true);
+    // the window's previous file is gone; autosave now rewrites the recovered one
+    expect(files()).toEqual([`${id}.jsrec`]);
+    await call('juesuan:recovery-write', packet(3));
+    expect(files()).toEqual([`${id}.jsrec`]);
+    expect([...decodeRecovery(new Uint8Array(readFileSync(join(dir, `${id}.jsrec`)))).bytes]).toEqual([...packet(3)]);
+    // nothing is offered any more, and an id that was not offered is refused (also a real file's)
+    await expect(call('juesuan:recovery-list')).resolves.toEqual([]);
+    await expect(call('juesuan:recovery-open', id)).rejects.toThrow('not an offered recovery file');
+    await expect(call('juesuan:recovery-decline', id)).rejects.toThrow('not an offered recovery file');
+    expect(files()).toEqual([`${id}.jsrec`]);
+  });
+
+  it('a renderer crash keeps the window\'s file and offers it after the reload; 放弃 removes it', async () => {
+    const [own] = files();
+    const gone = win.webContents.listeners.get('render-process-gone')![0];
+    gone({}, { reason: 'crashed', exitCode: 139 });
+    expect(win.webContents.reloads).toBe(1);
+    const offers = (await call('juesuan:recovery-list')) as { id: string }[];
+    expect(offers.map((o) => `${o.id}.jsrec`)).toEqual([own]);
+    await call('juesuan:recovery-decline', offers[0].id);
+    expect(files()).toEqual([]);
+    // a clean exit of the renderer is no crash
+    gone({}, { reason: 'clean-exit', exitCode: 0 });
+    expect(win.webContents.reloads).toBe(1);
+  });
+
+  it('a deliberate close removes the window\'s file, and quitting waits for that', async () => {
+    await call('juesuan:recovery-write', packet(4));
+    expect(files()).toHaveLength(1);
+    win.listeners.get('closed')!();
+    let quit = false;
+    mainStub.app.quit = () => {
+      quit = true;
+    };
+    recorded.appListeners.get('window-all-closed')!();
+    await expect.poll(() => quit).toBe(true);
+    expect(files()).toEqual([]);
   });
 });
