@@ -26,6 +26,8 @@ declare global {
       controller: {
         value(sheet: string, row: number, col: number): unknown;
         gridPort(): { sheet: string } | null;
+        /** completed recovery writes of the open document */
+        readonly autosaveWrites: number;
         session: { packet: { sheets: { name: string; cells: unknown[][] }[] } } | null;
       };
       hot(): HotInstance | null;

@@ -85,7 +85,7 @@ async function editAndAutosave(page: Page): Promise<void> {
   await typeInto(page, 'C7', '3000');
   expect(await value(page, 'C7')).toBe(3000);
   // the autosave writes within its 5 s interval of the first unsaved change; no blur, no flush forced
-  await expect.poll(() => autosaveWrites(page), { timeout: 15_000, intervals: [250] }).toBeGreaterThanOrEqual(1);
+  await expect.poll(() => autosaveWrites(page), { timeout: 15_000, interval: 250 }).toBeGreaterThanOrEqual(1);
 }
 
 afterEach(async () => {
