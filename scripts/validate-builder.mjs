@@ -7,6 +7,7 @@
  *
  *   node scripts/validate-builder.mjs [config.yml]     exit 0 valid, 1 invalid (the reason on stderr)
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,14 @@ const fromBuilder = createRequire(fromRoot.resolve('electron-builder'));
 const { getConfig, validateConfiguration } = fromBuilder('app-builder-lib/out/util/config/config');
 const { DebugLogger } = fromBuilder('builder-util');
 const builderVersion = fromRoot('electron-builder/package.json').version;
+
+/** Width and height of a PNG file from its IHDR chunk; null when missing or not a PNG. */
+function iconSize(file) {
+  if (!existsSync(file)) return null;
+  const b = readFileSync(file);
+  if (b.length < 24 || b.toString('latin1', 1, 4) !== 'PNG' || b.toString('latin1', 12, 16) !== 'IHDR') return null;
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
 
 /** This project's rules: what the README promises about the installers. */
 function projectRules(c) {
@@ -50,6 +59,8 @@ function projectRules(c) {
   need(c.asar !== false, '应启用 asar');
   need(c.publish === null || c.publish === undefined, '不应配置发布（软件离线使用）');
   need(!c.fileAssociations, '不应关联 .xlsx 文件类型（会让会计人员双击任何 Excel 文件都打开本软件）');
+  const icon = iconSize(join(root, c.directories?.buildResources ?? 'build', 'icon.png'));
+  need(icon && icon.width >= 256 && icon.width === icon.height, '应有至少 256×256 的正方形图标 build/icon.png（Windows 的 .ico 与 deb 的图标由它生成；见 scripts/make-icon.ts）');
   return problems;
 }
 

@@ -56,6 +56,7 @@ describe('electron-builder.yml', () => {
       ['32-bit Windows', /target: nsis\n {6}arch: \[x64\]/, 'target: nsis\n      arch: [x64, ia32]', 'NSIS x64'],
       ['no renderer', '  - dist/**/*\n', '', '构建好的界面'],
       ['admin rights', 'requestedExecutionLevel: asInvoker', 'requestedExecutionLevel: requireAdministrator', '管理员权限'],
+      ['no icon', '  buildResources: build', '  buildResources: no-such-folder', '256×256'],
       ['.xlsx association', 'deb:\n', 'fileAssociations:\n  - ext: xlsx\n    name: 决算公开包\ndeb:\n', '.xlsx'],
     ];
     for (const [name, from, to, message] of cases) {
