@@ -55,6 +55,8 @@ export default defineConfig({
       },
     },
   },
+  // module workers (the packet writer): the same format as the app's own chunks
+  worker: { format: 'es' },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
 });

@@ -5,10 +5,11 @@
  * changed, and updates the title.
  */
 import {
-  PacketError, PacketSession, a1, parseSheetRange, readPacket, splitLocate, writePacket,
+  PacketError, PacketSession, a1, parseSheetRange, readPacket, splitLocate,
   type CellEdit, type CellValue, type EditResult, type Finding, type Packet,
 } from '../../shared/index';
 import { Autosaver } from '../../shared/safety/index';
+import { lastWriter, packetBytes } from './packet-writer';
 import type { Host, OpenedFile } from '../host/host';
 import { perf } from '../perf';
 import { NARRATIVE_VIEW, say, useUi, type SheetEntry } from './store';
@@ -132,6 +133,11 @@ class Controller {
   /** completed recovery writes of the open document (the e2e tests wait for one) */
   get autosaveWrites(): number {
     return this.autosaver?.writes ?? 0;
+  }
+
+  /** where the last packet bytes were written: 'worker' or 'main' */
+  get packetWriter(): string {
+    return lastWriter;
   }
 
   /** Write the recovery file now if anything is unwritten (the window lost focus, the page is hidden). */
@@ -412,7 +418,7 @@ class Controller {
   // ---- saving ----
 
   private async bytes(): Promise<Uint8Array> {
-    return writePacket(this.session!.toPacket());
+    return packetBytes(this.session!.toPacket());
   }
 
   async save(saveAs = false): Promise<boolean> {

@@ -92,6 +92,44 @@ describe('editor latency', () => {
     await context.close();
   });
 
+  it('autosave: the longest main-thread stall while the recovery file is written, worker vs main thread', async () => {
+    const runs = 5;
+    for (const writer of ['worker', 'main'] as const) {
+      const { page } = await openEditor(browser, writer === 'main' ? '?writer=main' : '');
+      await showSheet(page, SHEET);
+      const samples: { stall: number; total: number; writer: string }[] = [];
+      for (let i = 0; i < runs + 1; i++) {
+        await typeInto(page, CELL, VALUES[i % 2]);
+        // a 5 ms heartbeat on the main thread: its longest gap is how long typing would have been blocked
+        samples.push(
+          await page.evaluate(async () => {
+            let last = performance.now();
+            let stall = 0;
+            const beat = setInterval(() => {
+              const now = performance.now();
+              stall = Math.max(stall, now - last);
+              last = now;
+            }, 5);
+            const t0 = performance.now();
+            await window.__juesuan!.controller.flushAutosave();
+            const total = performance.now() - t0;
+            clearInterval(beat);
+            stall = Math.max(stall, performance.now() - last);
+            return { stall, total, writer: window.__juesuan!.controller.packetWriter };
+          }),
+        );
+      }
+      await page.context().close();
+      const counted = samples.slice(1); // the first write starts the worker and warms ExcelJS up
+      expect(counted.map((s) => s.writer)).toEqual(Array(runs).fill(writer));
+      result[`autosave_${writer}`] = {
+        what: `edit ${SHEET}!${CELL}, then the recovery write of the reference packet (72 forms): snapshot, .xlsx bytes, IndexedDB`,
+        mainThreadStall_ms: stats(counted.map((s) => s.stall)),
+        total_ms: stats(counted.map((s) => s.total)),
+      };
+    }
+  });
+
   it(`page load → reference packet shown and checked (${LOADS} loads)`, async () => {
     const loads: number[] = [];
     const phases: Record<string, number[]> = {};

@@ -28,6 +28,8 @@ declare global {
         gridPort(): { sheet: string } | null;
         /** completed recovery writes of the open document */
         readonly autosaveWrites: number;
+        readonly packetWriter: string;
+        flushAutosave(): Promise<void>;
         session: { packet: { sheets: { name: string; cells: unknown[][] }[] } } | null;
       };
       hot(): HotInstance | null;
