@@ -178,7 +178,10 @@ function splitClauses(nodes: Node[]): Node[][] {
 }
 
 /** Every sentence the template set can write for this packet, clause by clause, in document order. */
-function templateClauses(r: Renderer): Clause[] {
+/** A 目录 heading on its own line, as Word documents of the package (and the seed) have one. */
+const CONTENTS = /(^|\n)[ \t#*]*目[ \t\u3000]*录[ \t*]*(\r?\n|$)/;
+
+function templateClauses(r: Renderer, withContents = false): Clause[] {
   const t = r.template;
   const root = r.ctx.root;
   const out: Clause[] = [];
@@ -192,6 +195,14 @@ function templateClauses(r: Renderer): Clause[] {
     });
   };
   add('标题', t.title, root);
+  // a 目录 lists the part headings (with their 年度) ahead of the parts: those lines are matched first
+  if (withContents) {
+    const headings = t.parts.map((p) => [p.id, p.heading]);
+    if (t.tablesPart) headings.splice(1, 0, ['二', t.tablesPart]);
+    for (const [id, heading] of headings) {
+      splitClauses(parseTemplate(heading)).forEach((c, i) => out.push({ id: `目录.${id}#${i + 1}`, nodes: c, scope: root, coverage: true }));
+    }
+  }
   for (const part of t.parts) {
     add(part.id, part.heading, root);
     for (const s of part.sections ?? []) {
@@ -330,8 +341,9 @@ const strip = ({ start: _s, end: _e, slot: _slot, ...c }: Hit): NumberCheck => c
 /** Check a written narrative (plain text; paragraphs and line breaks do not matter) against the packet. */
 export function checkNarrativeText(session: PacketSession, template: NarrativeTemplate, text: string): TextCheckReport {
   const r = new Renderer(new NarrativeContext(session, template));
-  const clauses = templateClauses(r);
-  const { hits, matched } = matchClauses(r, clauses, normalizeText(text));
+  const normalized = normalizeText(text);
+  const clauses = templateClauses(r, CONTENTS.test(text));
+  const { hits, matched } = matchClauses(r, clauses, normalized);
   // figures judged in document order of their template sentence, then the untied ones
   const checks = [...hits.filter((h) => h.kind !== 'untied'), ...hits.filter((h) => h.kind === 'untied')].map(strip);
   return { checks, failed: checks.filter((c) => !c.ok), clauses: { total: clauses.filter((c) => !c.coverage).length, matched } };

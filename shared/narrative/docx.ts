@@ -58,6 +58,15 @@ const LOOKS: Record<NarrativeParagraph['style'], Look> = {
   note: { font: 'body', size: SIZE.三号, indent: true, align: AlignmentType.BOTH },
 };
 
+/** The 目录 page: part lines in 黑体 flush left, their 一级标题 indented in the body font, as the seed prints it. */
+const TOC_LOOKS = {
+  part: { font: 'h1', size: SIZE.三号, align: AlignmentType.LEFT } satisfies Look,
+  item: { font: 'body', size: SIZE.三号, indent: true, align: AlignmentType.LEFT } satisfies Look,
+};
+
+/** 概况 and 情况说明 list their sections; the terms of 名词解释 and the report in 附件 are no sections (the seed lists neither). */
+const PARTS_WITH_LISTED_SECTIONS = new Set(['一', '三']);
+
 function fonts(template?: NarrativeTemplate): Record<FontRole, { name: string; fallbacks: string[] }> {
   return { ...DEFAULT_FONTS, ...(template?.fonts ?? {}) };
 }
@@ -74,8 +83,7 @@ function run(text: string, look: Look, f: Record<FontRole, { name: string }>, bo
   });
 }
 
-function paragraph(p: { style: NarrativeParagraph['style']; runs: { text: string; bold?: boolean }[] }, f: Record<FontRole, { name: string }>, pageBreak = false): Paragraph {
-  const look = LOOKS[p.style];
+function paragraph(p: { style: NarrativeParagraph['style']; runs: { text: string; bold?: boolean }[] }, f: Record<FontRole, { name: string }>, pageBreak = false, look: Look = LOOKS[p.style]): Paragraph {
   return new Paragraph({
     children: p.runs.map((r) => run(r.text, look, f, r.bold)),
     spacing: { line: LINE, lineRule: LineRuleType.EXACT, before: 0, after: 0 },
@@ -128,15 +136,33 @@ export function fontNotes(template?: NarrativeTemplate): string[] {
   return (Object.keys(what) as FontRole[]).map((k) => `${what[k]}：${f[k].name}${f[k].fallbacks.length ? `（缺少时用 ${f[k].fallbacks.join('、')}）` : ''}`);
 }
 
-/** The narrative as .docx bytes: 第一、三、四、五部分, each part from a new page. */
+/**
+ * The 目录 as the seed prints it: each part and its 一级标题, without page numbers (Word would have to
+ * update a TOC field on opening, and asks about it), then the notes (尾数误差).
+ */
+function contents(doc: NarrativeDoc, f: Record<FontRole, { name: string }>): Paragraph[] {
+  const out = [paragraph({ style: 'part', runs: [{ text: '目  录' }] }, f)];
+  for (const part of doc.parts) {
+    out.push(paragraph({ style: 'body', runs: [{ text: part.heading }] }, f, false, TOC_LOOKS.part));
+    if (!PARTS_WITH_LISTED_SECTIONS.has(part.id)) continue;
+    for (const p of part.paragraphs.filter((x) => x.style === 'h1')) {
+      out.push(paragraph({ style: 'body', runs: [{ text: p.segments.map((s) => s.text).join('') }] }, f, false, TOC_LOOKS.item));
+    }
+  }
+  out.push(paragraph({ style: 'body', runs: [{ text: '' }] }, f));
+  for (const n of doc.notes) out.push(paragraph({ style: 'note', runs: [{ text: n }] }, f));
+  return out;
+}
+
+/** The narrative as .docx bytes: title and 目录, then 第一、三、四、五部分, each part from a new page. */
 export async function narrativeDocx(doc: NarrativeDoc, template?: NarrativeTemplate): Promise<Uint8Array> {
   const f = fonts(template);
   const body: Paragraph[] = [];
   body.push(paragraph({ style: 'title', runs: [{ text: doc.title }] }, f));
   body.push(paragraph({ style: 'body', runs: [{ text: '' }] }, f));
-  for (const n of doc.notes) body.push(paragraph({ style: 'note', runs: [{ text: n }] }, f));
-  doc.parts.forEach((part, i) => {
-    body.push(paragraph({ style: 'part', runs: [{ text: part.heading }] }, f, i > 0));
+  body.push(...contents(doc, f));
+  doc.parts.forEach((part) => {
+    body.push(paragraph({ style: 'part', runs: [{ text: part.heading }] }, f, true));
     body.push(paragraph({ style: 'body', runs: [{ text: '' }] }, f));
     for (const p of part.paragraphs) {
       body.push(paragraph({ style: p.style, runs: p.segments.map((s) => ({ text: s.text, ...(s.t === 'text' && s.bold ? { bold: true } : {}) })) }, f));

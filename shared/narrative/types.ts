@@ -94,6 +94,8 @@ export interface NarrativeTemplate {
   title: string;
   /** lines under the title, e.g. the 尾数误差 note */
   notes?: string[];
+  /** the heading of 第二部分 (the tables, printed in the PDF packet only) as a 目录 lists it */
+  tablesPart?: string;
   facts: Record<string, FactDef>;
   phrases: Record<string, PhraseDef>;
   collections: Record<string, CollectionDef>;

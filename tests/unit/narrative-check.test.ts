@@ -125,6 +125,21 @@ describe('narrative-check on text', () => {
     expect(r.checks.filter((c) => c.kind === 'untied')).toEqual([]);
   });
 
+  it('a 目录 ahead of the text (as in the seed) is read as the list of parts, not as numbers without a source', () => {
+    const contents = [
+      '## 目 录', '### 第一部分 中共景德镇市昌南新区工作委员会党群工作部概况', '- 一、部门主要职责', '### 第二部分 2024 年度部门决算表',
+      '- 一、收入支出决算总表', '### 第三部分 2024 年度部门决算情况说明', '- 一、收入决算情况说明', '- 九、预算绩效情况说明', '#### **第四部分 名词解释**', '',
+    ].join('\n');
+    const plainRun = checkNarrativeText(s, t, seedText(3));
+    const withContents = checkNarrativeText(s, t, contents + seedText(3));
+    expect(withContents.failed.map((c) => c.text)).toEqual(['4719.92', '1736.34']);
+    expect(withContents.checks.filter((c) => c.kind === 'untied')).toEqual([]);
+    expect(withContents.checks.length).toBeGreaterThanOrEqual(plainRun.checks.length);
+    // without a 目录 line the same headings are not excused: a stray year in running text is still listed
+    const stray = checkNarrativeText(s, t, contents.replace('## 目 录', '## 说明') + seedText(3));
+    expect(stray.checks.filter((c) => c.kind === 'untied').map((c) => c.text)).toContain('2024');
+  });
+
   it('the generated narrative read back passes every number', () => {
     const r = checkNarrativeText(s, t, narrativeText(generateNarrative(s, t)));
     expect(r.failed).toEqual([]);

@@ -68,7 +68,8 @@ describe('情况说明.docx follows GB/T 9704', () => {
   });
 
   it('一级标题 黑体, 二级标题 楷体_GB2312, both kept with the next paragraph', () => {
-    const [h1] = paragraphsWith('一、收入决算情况说明');
+    // the second: the first is its line in the 目录
+    const [, h1] = paragraphsWith('一、收入决算情况说明');
     expect(h1).toContain('w:eastAsia="黑体"');
     expect(h1).toContain('<w:keepNext/>');
     expect(h1).toContain('<w:sz w:val="32"/>');
@@ -86,10 +87,32 @@ describe('情况说明.docx follows GB/T 9704', () => {
     for (const p of ps) expect(p).toMatch(/<w:spacing [^>]*w:line="560" w:lineRule="exact"/);
   });
 
-  it('第一、三、四、五部分, each after the first from a new page; no 第二部分 (the tables go in the PDF packet)', () => {
+  it('第一、三、四、五部分, each from a new page after the 目录; no 第二部分 (the tables go in the PDF packet)', () => {
     for (const h of ['第一部分', '第三部分', '第四部分', '第五部分']) expect(paragraphsWith(h).length).toBeGreaterThan(0);
     expect(paragraphsWith('第二部分')).toEqual([]);
-    for (const h of ['第三部分 2024年度部门决算情况说明', '第四部分 名词解释', '第五部分 附件']) expect(paragraphsWith(h)[0]).toContain('<w:pageBreakBefore/>');
+    for (const h of ['第三部分 2024年度部门决算情况说明', '第四部分 名词解释', '第五部分 附件']) {
+      // listed once in the 目录 (same page), then the part itself opens a page
+      const [listed, part, ...more] = paragraphsWith(h);
+      expect(listed).not.toContain('<w:pageBreakBefore/>');
+      expect(part).toContain('<w:pageBreakBefore/>');
+      expect(more).toEqual([]);
+    }
+  });
+
+  it('the 目录 lists each part with its 一级标题, then the 尾数误差 note, as the seed does', () => {
+    const text = (x: string) => x.replace(/<[^>]+>/g, '');
+    const all = (xml.match(/<w:p>[\s\S]*?<\/w:p>|<w:p [\s\S]*?<\/w:p>/g) ?? []).map(text);
+    const start = all.indexOf('目  录');
+    const end = all.findIndex((x, i) => i > start && x.startsWith('注：本报告因金额单位转换原因'));
+    expect(start).toBeGreaterThan(0);
+    const toc = all.slice(start + 1, end).filter((x) => x);
+    expect(toc.slice(0, 3)).toEqual([expect.stringMatching(/^第一部分 .*概况$/), '一、部门主要职责', '二、机构设置及人员情况']);
+    const third = toc.indexOf('第三部分 2024年度部门决算情况说明');
+    expect(toc.slice(third + 1, third + 10)).toEqual([
+      '一、收入决算情况说明', '二、支出决算情况说明', '三、财政拨款支出决算情况说明', '四、一般公共预算财政拨款基本支出决算情况说明',
+      '五、财政拨款“三公”经费支出决算情况说明', '六、机关运行经费支出情况说明', '七、政府采购支出情况说明', '八、国有资产占用情况说明', '九、预算绩效情况说明',
+    ]);
+    expect(toc.slice(third + 10)).toEqual(['第四部分 名词解释', '第五部分 附件']);
   });
 
   it('page numbers "— 1 —" in 四号宋体: odd pages right, even pages left', async () => {
@@ -136,10 +159,14 @@ describe.skipIf(!soffice)('LibreOffice renders it (docx → PDF)', () => {
     expect(starts('第三部分')).toBeGreaterThan(1);
     expect(starts('第四部分')).toBeGreaterThan(starts('第三部分')!);
     expect(starts('第五部分')).toBeGreaterThan(starts('第四部分')!);
-    // 22 lines of text on a full page at 28 pt: the body of page 4 has at most 22 lines
-    const lines = pageText(4).split('\n').filter((l) => l.trim() && !/^—\d+—$/.test(l.replace(/\s+/g, '')));
-    expect(lines.length).toBeLessThanOrEqual(22);
-    expect(lines.length).toBeGreaterThanOrEqual(18);
+    // 22 lines of text on a full page at 28 pt: no page has more, and the full ones have 18 or more
+    const lines = (n: number) => pageText(n).split('\n').filter((l) => l.trim() && !/^—\d+—$/.test(l.replace(/\s+/g, ''))).length;
+    const counts = [...Array(pages).keys()].map((i) => lines(i + 1));
+    expect(Math.max(...counts)).toBeLessThanOrEqual(22);
+    expect(Math.max(...counts)).toBeGreaterThanOrEqual(18);
+    // the 目录 page: title, 目录 and the part lines, before 第一部分 opens the next page
+    expect(pageText(1).replace(/\s+/g, '')).toContain('目录第一部分');
+    expect(starts('第一部分')).toBe(2);
     execFileSync('pdftoppm', ['-png', '-r', '60', pdf, join(OUT, 'page')]);
     expect(readdirSync(OUT).filter((f) => f.endsWith('.png')).length).toBe(pages);
   });
