@@ -128,7 +128,8 @@ const ref = JSON.parse(readFileSync(`${DIR}/source/reference-tables.json`, 'utf8
  * The report software keeps 三公 figures in 元 and publishes them as two-decimal 万元; the seed's narrative
  * (完成全年预算的24.87%, 下降74.94%) was computed from the 元 figures, which 1.74 ÷ 7.00 = 24.857% cannot
  * reproduce. 17,409 元 is the figure those percentages imply (24.87% needs 17,405.5–17,412.5 元), so the
- * reference packet holds 1.7409 万元 where the seed prints 1.74 — exactly what importing the 元 source gives.
+ * reference packet holds 1.7409 万元 where the seed prints 1.74, as an accountant keying the 元 ledger would
+ * (an import from 元 rounds to 1.74 and then says 24.86%, which the checker accepts as within rounding).
  * The 上年 figure that goes with it (69,470 元) lives in narrative/inputs.json.
  */
 const SANGONG_YUAN_PRECISION = 1.7409;

@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import type { RecoveryOffer } from '../host/host';
 import { controller } from '../state/controller';
-import { say } from '../state/store';
+import { say, useUi } from '../state/store';
 
 interface RecoveryState {
   offers: RecoveryOffer[];
@@ -38,10 +38,15 @@ async function recover(offer: RecoveryOffer): Promise<void> {
     useRecovery.setState({ offers: [], busy: false });
     if (!file) return;
     await controller.open(file);
-    say(`已恢复「${file.name}」上次未保存的工作（自动保存于 ${when(offer.savedAt)}）。请核对后保存。`);
+    if (useUi.getState().status === 'ready' && useUi.getState().dirty) {
+      say(`已恢复「${file.name}」上次未保存的工作（自动保存于 ${when(offer.savedAt)}）。请核对后保存。`);
+    }
   } catch (e) {
     useRecovery.setState({ busy: false });
     say(`恢复失败：${(e as Error).message}`, 'error');
+  } finally {
+    // whatever happened, the packet that is open now is autosaved again
+    controller.resumeAutosave();
   }
 }
 

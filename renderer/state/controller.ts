@@ -155,6 +155,13 @@ class Controller {
     await a?.close();
   }
 
+  /** Autosave the open document again after a recovery that did not happen (it failed, or the file was bad). */
+  resumeAutosave(): void {
+    if (this.autosaver || !this.session || !this.host) return;
+    this.autosaver = this.newAutosaver();
+    if (this.session.dirty) this.autosaver.changed();
+  }
+
   get fileName(): string {
     return this.savedName;
   }

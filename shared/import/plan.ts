@@ -15,7 +15,7 @@ import { summarize } from './report.js';
 import { planForm, type PlannedForm } from './forms.js';
 import type { SourceBook, SourceSheet, SourceValue } from './source.js';
 import { analyzeTargets, type TargetCell, type TargetTable } from './target.js';
-import { headerAlias, parseAmount, shortText, textOf, toWan, UNIT_FACTOR, type Unit } from './text.js';
+import { headerAlias, parseAmount, shortText, textOf, round2, toWan, UNIT_FACTOR, type Unit } from './text.js';
 
 export type ImportPhase = '读取文件' | '识别表格' | '匹配单元格' | '插入科目行' | '写入公开包' | '计算上年数' | '完成';
 
@@ -325,6 +325,10 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
         if (tc.money) {
           const unit: Unit = vc.unit ?? facts.unit ?? '万元';
           value = toWan(parsed.n, unit);
+          // rounded from 元 to the cent: where the packet holds the same figure more precisely (1.7409 for
+          // 17,409 元), the import agrees with it and keeps it rather than overwrite it with 1.74
+          const held = unit !== '万元' && tc.row >= 0 ? current(tc.row, tc.col) : null;
+          if (typeof held === 'number' && held !== value && round2(held) === value) value = held;
           if (unit !== '万元') unitStat.converted++;
           if (Math.abs(value - parsed.n / UNIT_FACTOR[unit]) > 1e-9) unitStat.rounded++;
           if (vc.unit && vc.unit !== facts.unit) unitStat.from = `${unitStat.from}；${colLetters(vc.col)}列表头「${header(vc)}」`;

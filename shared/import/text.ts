@@ -121,10 +121,14 @@ export function round2(n: number): number {
   return r / 100 || 0;
 }
 
-/** An amount in `unit` as 万元 with two decimals. The source figure is taken to the cent first. */
+/**
+ * An amount in `unit` as 万元. Converted from 元 or 千元 it is rounded to 0.01 万元, as the published tables
+ * are; already in 万元 it is taken as written, to the 分 (six decimals), so a workbook that holds 1.7409
+ * (shown 1.74) keeps it: rounding there would drop what the accountant has.
+ */
 export function toWan(n: number, unit: Unit): number {
   const f = UNIT_FACTOR[unit];
-  if (f === 1) return round2(n);
+  if (f === 1) return Math.round(n * 1e6) / 1e6 || 0;
   const cents = Math.round(n * 100);
   const wanCents = cents / f;
   return (Math.sign(wanCents) * Math.round(Math.abs(wanCents) + 1e-9)) / 100 || 0;

@@ -166,6 +166,38 @@ describe('autosave and recovery', () => {
     expect(await recoveryOffers(page)).toEqual([]);
   });
 
+  it('a damaged recovery file is refused with a message; the open packet stays and is autosaved again', async () => {
+    const profile = newProfile();
+    context = await startBrowser(profile);
+    const first = await openApp(context);
+    // what a disk error could leave: an entry whose bytes are no workbook
+    await first.page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('juesuan-recovery', 1);
+          open.onupgradeneeded = () => open.result.createObjectStore('documents', { keyPath: 'id' });
+          open.onsuccess = () => {
+            const tx = open.result.transaction('documents', 'readwrite');
+            tx.objectStore('documents').put({ id: 'f'.repeat(32), title: '损坏的公开包.xlsx', savedAt: new Date().toISOString(), bytes: new Uint8Array([1, 2, 3, 4]) });
+            tx.oncomplete = () => resolve();
+            tx.onerror = () => reject(tx.error);
+          };
+          open.onerror = () => reject(open.error);
+        }),
+    );
+    await first.page.close();
+    const { page, errors } = await openApp(context);
+    const offers = await recoveryOffers(page);
+    expect(offers).toHaveLength(1);
+    expect(offers[0]).toContain('损坏的公开包.xlsx');
+    await page.locator('[data-testid="recovery-offer"] button', { hasText: '恢复' }).click();
+    await expect.poll(() => page.locator('[data-testid="status-message"]').textContent()).toMatch(/损坏的公开包\.xlsx/);
+    expect(await page.locator('[data-testid="status-message"]').getAttribute('class')).toContain('error');
+    expect(await value(page, 'C7', '公开01表')).toBe(3284.9);
+    await editAndAutosave(page);
+    expect(errors).toEqual([]);
+  });
+
   it('a save removes the recovery file; a second tab that is still open is never offered', async () => {
     const profile = newProfile();
     context = await startBrowser(profile);

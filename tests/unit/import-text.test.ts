@@ -43,10 +43,12 @@ describe('元 → 万元 with rounding to 0.01', () => {
     expect(toWan(49.99, '元')).toBe(0);
     expect(toWan(50, '元')).toBe(0.01);
   });
-  it('千元 divides by 10, 万元 only rounds', () => {
+  it('千元 divides by 10 and rounds; 万元 is taken as written, to the 分 (float noise gone)', () => {
     expect(toWan(173634.37, '千元')).toBe(17363.44);
-    expect(toWan(1736.345, '万元')).toBe(1736.35);
-    expect(toWan(1736.344, '万元')).toBe(1736.34);
+    expect(toWan(1736.345, '万元')).toBe(1736.345);
+    expect(toWan(1.7409, '万元')).toBe(1.7409);
+    expect(toWan(0.1 + 0.2, '万元')).toBe(0.3);
+    expect(toWan(1.23456789, '万元')).toBe(1.234568);
     expect(round2(0.285)).toBe(0.29);
   });
   it('a wrong factor would fail: 元 is not 万元', () => {

@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { a1 } from '../../shared/a1.js';
-import type { PacketSession } from '../../shared/engine.js';
+import { PacketSession } from '../../shared/engine.js';
 import { PacketError } from '../../shared/errors.js';
 import { applyImport, importWorkbook, planImport, readSource, type ImportReport } from '../../shared/import/index.js';
 import type { Packet } from '../../shared/model.js';
-import { figureDiffs, findingLines, TABLES, tableWorkbook } from '../fixtures/import/compare.js';
+import { figureDiffs, findingLines, publishedFigures, TABLES, tableWorkbook } from '../fixtures/import/compare.js';
 import { otherRegion, reportSoftware, toBytes, UNIT_NAME } from '../fixtures/import/build.js';
 import { bytesOf, EMPTY_TABLES, loadPacket, openSession, REFERENCE, rowOfCode, valueAt } from '../helpers/packets.js';
 
@@ -21,12 +21,17 @@ const formsAside = (ref: Packet) => (sheet: string) => ['form', 'summary'].inclu
 
 let ref: Packet;
 let refFindings: string[];
+/** the findings of the reference as printed (to the cent): what a source in 元 reproduces */
+let printedFindings: string[];
 let other: Uint8Array;
 
 beforeAll(async () => {
   ref = await loadPacket(REFERENCE);
   const s = await openSession(REFERENCE);
   refFindings = findingLines(s, formsAside(ref));
+  printedFindings = findingLines(new PacketSession(publishedFigures(ref)), formsAside(ref));
+  // the printed figures lose one 尾数差: 06表 302 against its 款 with 公务接待费 at 1.7409
+  expect(refFindings.filter((l) => !printedFindings.includes(l)).map((l) => l.split(' | ')[0])).toEqual(['06-302']);
   other = await toBytes(otherRegion(ref));
 });
 
@@ -65,7 +70,7 @@ describe('the reference tables re-laid out as another region would (nine tables,
     expect(valueAt(session, '公开01表', 'C33')).toBeNull();
   });
 
-  it('reproduces every reference figure within 0.01 and the same findings as the reference packet', async () => {
+  it('reproduces every reference figure within 0.01 and the findings of the reference as printed', async () => {
     const { report, session } = await importInto(other, 'other.xlsx');
     expect(report.summary.cellsNotPlaced).toBe(0);
     expect(report.summary.overwrites).toBe(0);
@@ -73,7 +78,7 @@ describe('the reference tables re-laid out as another region would (nine tables,
     // 公开10表 is not in a nine-table set: its reference zeros stay blank
     expect(figureDiffs(ref, session, TABLES, ['公开10表'])).toEqual([]);
     expect(valueAt(session, '概况', 'B2')).toBe(UNIT_NAME);
-    expect(findingLines(session, formsAside(ref))).toEqual(refFindings);
+    expect(findingLines(session, formsAside(ref))).toEqual(printedFindings);
     expect(session.findings().filter((f) => f.severity === 'error')).toEqual([]);
     // the 层级 checks follow the inserted rows: 02-H has its 类/款 checks for the imported codes
     expect(refFindings.some((l) => l.startsWith('02-H:201:C '))).toBe(true);
@@ -102,7 +107,7 @@ describe('a genuine .xls (BIFF8, written by LibreOffice from the re-laid-out wor
     expect(sheetMap(report)['表7']).toBe('公开09表');
     expect(report.summary.cellsNotPlaced).toBe(0);
     expect(figureDiffs(ref, session, TABLES, ['公开10表'])).toEqual([]);
-    expect(findingLines(session, formsAside(ref))).toEqual(refFindings);
+    expect(findingLines(session, formsAside(ref))).toEqual(printedFindings);
   });
 });
 
@@ -144,6 +149,10 @@ describe('overwriting figures already in the packet', () => {
     const plan = await planImport(other, session, { file: 'other.xlsx' });
     expect(plan.report.overwrites).toEqual([]);
     expect(plan.report.summary.rowsInserted).toBe(0);
+    // 公务接待费 17,409 元 rounds to 1.74 万元: the packet's more precise 1.7409 agrees with it and stays
+    await applyImport(session, plan);
+    expect(valueAt(session, '公开09表', 'E11')).toBe(1.7409);
+    expect(valueAt(session, '公开06表', 'F22')).toBe(1.7409);
   });
 
   it('lists every non-empty input that would change; nothing changes until applied; keep or replace', async () => {
