@@ -31,6 +31,8 @@ export function StatusBar() {
   const kind = useUi((s) => s.messageKind);
   const zoom = useUi((s) => s.zoom);
   const sel = useUi((s) => s.selection);
+  const autosavedAt = useUi((s) => s.autosavedAt);
+  const dirty = useUi((s) => s.dirty);
   useUi((s) => s.editVersion);
   const stats = sel && (sel.row !== sel.row2 || sel.col !== sel.col2) ? selectionStats() : null;
   return (
@@ -41,6 +43,11 @@ export function StatusBar() {
           {stats.numbers > 0 && <span>求和：{formatMoney(stats.sum)}</span>}
           {stats.numbers > 0 && <span>平均：{formatMoney(stats.sum / stats.numbers)}</span>}
           <span>计数：{stats.count}</span>
+        </span>
+      )}
+      {dirty && autosavedAt && (
+        <span className="autosaved" data-testid="autosaved" title="未保存的修改已写入恢复文件：程序意外关闭后，下次启动可以恢复。">
+          已自动保存 {autosavedAt}
         </span>
       )}
       <span className="zoom">

@@ -120,8 +120,14 @@ class Controller {
     let warned = false;
     return new Autosaver({
       snapshot: () => this.bytes(),
-      write: (bytes) => host.recoveryWrite(bytes),
-      discard: () => host.recoveryDiscard(),
+      write: async (bytes) => {
+        await host.recoveryWrite(bytes);
+        useUi.setState({ autosavedAt: new Date().toLocaleTimeString('zh-CN', { hour12: false }) });
+      },
+      discard: async () => {
+        await host.recoveryDiscard();
+        useUi.setState({ autosavedAt: '' });
+      },
       onError: (e) => {
         // said once per document: a full disk must not flood the status line on every keystroke
         if (!warned) say(`自动保存恢复文件失败：${(e as Error).message}。请尽快手动保存。`, 'warn');

@@ -44,6 +44,8 @@ export interface UiState {
   canRedo: boolean;
   /** bumped on every applied result, so the formula bar and the status bar re-read their cells */
   editVersion: number;
+  /** when the unsaved work was last written to the recovery file ('' when there is none: saved, or unchanged) */
+  autosavedAt: string;
 }
 
 export const useUi = create<UiState>(() => ({
@@ -66,6 +68,7 @@ export const useUi = create<UiState>(() => ({
   canUndo: false,
   canRedo: false,
   editVersion: 0,
+  autosavedAt: '',
 }));
 
 export function say(message: string, messageKind: UiState['messageKind'] = 'info'): void {

@@ -86,6 +86,8 @@ async function editAndAutosave(page: Page): Promise<void> {
   expect(await value(page, 'C7')).toBe(3000);
   // the autosave writes within its 5 s interval of the first unsaved change; no blur, no flush forced
   await expect.poll(() => autosaveWrites(page), { timeout: 15_000, interval: 250 }).toBeGreaterThanOrEqual(1);
+  // and says so in the status bar
+  await expect.poll(() => page.locator('[data-testid="autosaved"]').textContent()).toMatch(/^已自动保存 \d{1,2}:\d{2}:\d{2}$/);
 }
 
 afterEach(async () => {
@@ -211,6 +213,7 @@ describe('autosave and recovery', () => {
     // A saves (a download in the browser): its recovery file goes
     await Promise.all([a.page.waitForEvent('download'), a.page.keyboard.press('Control+s')]);
     await expect.poll(() => a.page.title()).not.toMatch(/^● /);
+    await expect.poll(() => a.page.locator('[data-testid="autosaved"]').count()).toBe(0);
     await killBrowser(profile);
     context = await startBrowser(profile);
     const c = await openApp(context);
