@@ -26,6 +26,16 @@ const none = (args: readonly unknown[]): [] => {
   return [];
 };
 
+/** A channel taking one argument, checked by `check`. */
+function one<T>(check: (v: unknown) => T) {
+  return (args: readonly unknown[]): [T] => {
+    expectArgCount(args, 1);
+    return [check(args[0])];
+  };
+}
+
+const packetBytes = (v: unknown) => expectDocumentBytes(v, 'xlsx');
+
 /** `openRecent`'s index is checked against the recent list by its handler, which knows the list's length. */
 function recentIndex(args: readonly unknown[]): [number] {
   expectArgCount(args, 1);
@@ -40,13 +50,7 @@ export const INVOKE: { [K in keyof InvokeApi]: ChannelEntry<InvokeApi[K]> } = {
   openTemplate: { channel: 'juesuan:open-template', parse: none },
   openRecent: { channel: 'juesuan:open-recent', parse: recentIndex },
   listRecent: { channel: 'juesuan:list-recent', parse: none },
-  save: {
-    channel: 'juesuan:save',
-    parse: (a) => {
-      expectArgCount(a, 1);
-      return [expectDocumentBytes(a[0], 'xlsx')];
-    },
-  },
+  save: { channel: 'juesuan:save', parse: one(packetBytes) },
   saveAs: {
     channel: 'juesuan:save-as',
     parse: (a) => {
@@ -64,46 +68,16 @@ export const INVOKE: { [K in keyof InvokeApi]: ChannelEntry<InvokeApi[K]> } = {
   },
   importDialog: { channel: 'juesuan:import-dialog', parse: none },
   print: { channel: 'juesuan:print', parse: none },
-  printPdf: {
-    channel: 'juesuan:print-pdf',
-    parse: (a) => {
-      expectArgCount(a, 1);
-      return [expectPrintHtml(a[0])];
-    },
-  },
-  recoveryWrite: {
-    channel: 'juesuan:recovery-write',
-    parse: (a) => {
-      expectArgCount(a, 1);
-      return [expectDocumentBytes(a[0], 'xlsx')];
-    },
-  },
+  printPdf: { channel: 'juesuan:print-pdf', parse: one(expectPrintHtml) },
+  recoveryWrite: { channel: 'juesuan:recovery-write', parse: one(packetBytes) },
   recoveryDiscard: { channel: 'juesuan:recovery-discard', parse: none },
   recoveryList: { channel: 'juesuan:recovery-list', parse: none },
-  recoveryOpen: {
-    channel: 'juesuan:recovery-open',
-    parse: (a) => {
-      expectArgCount(a, 1);
-      return [expectRecoveryId(a[0])];
-    },
-  },
-  recoveryDecline: {
-    channel: 'juesuan:recovery-decline',
-    parse: (a) => {
-      expectArgCount(a, 1);
-      return [expectRecoveryId(a[0])];
-    },
-  },
+  recoveryOpen: { channel: 'juesuan:recovery-open', parse: one(expectRecoveryId) },
+  recoveryDecline: { channel: 'juesuan:recovery-decline', parse: one(expectRecoveryId) },
 };
 
 export const SEND: { [K in keyof SendApi]: ChannelEntry<SendApi[K]> } = {
-  setDocumentState: {
-    channel: 'juesuan:document-state',
-    parse: (a) => {
-      expectArgCount(a, 1);
-      return [expectDocumentState(a[0])];
-    },
-  },
+  setDocumentState: { channel: 'juesuan:document-state', parse: one(expectDocumentState) },
   closeWindow: { channel: 'juesuan:close-window', parse: none },
 };
 
