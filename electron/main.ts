@@ -3,7 +3,7 @@
  * does everything with the packet; this process only moves bytes to and from files the user picked.
  */
 import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { DocumentState, ExportKind, MenuCommand, OpenedFile, SavedFile } from '../renderer/host/bridge';
@@ -81,6 +81,16 @@ async function writeChosen(bytes: Uint8Array, defaultName: string, kind: ExportK
   return r.filePath;
 }
 
+/** When `path` was last written, if that is after `iso` (a recovery file's time); null otherwise or when it is gone. */
+async function modifiedAfter(path: string, iso: string): Promise<string | null> {
+  try {
+    const m = (await stat(path)).mtime;
+    return m.getTime() > Date.parse(iso) ? m.toISOString() : null;
+  } catch {
+    return null;
+  }
+}
+
 const handlers: InvokeApi = {
   async openInitial() {
     const arg = commandLinePacket();
@@ -141,7 +151,12 @@ const handlers: InvokeApi = {
     // another window still running owns its file; our own file is only offered after our renderer crashed
     const offers = entries.filter((e) => (e.own ? orphaned.has(e.id) : !e.otherInstanceRunning));
     offered = new Set(offers.map((e) => e.id));
-    return offers.map((e) => ({ id: e.id, title: e.title, savedAt: e.savedAt, fileName: e.originalPath ? basename(e.originalPath) : '' }));
+    return Promise.all(
+      offers.map(async (e) => {
+        const later = e.originalPath ? await modifiedAfter(e.originalPath, e.savedAt) : null;
+        return { id: e.id, title: e.title, savedAt: e.savedAt, fileName: e.originalPath ? basename(e.originalPath) : '', ...(later ? { fileSavedLater: later } : {}) };
+      }),
+    );
   },
   async recoveryOpen(id) {
     if (!offered.has(id)) throw new IpcArgumentError('id: not an offered recovery file');

@@ -87,6 +87,11 @@ export function RecoveryDialog() {
                   自动保存于 {when(o.savedAt)}
                   {o.fileName && o.fileName !== o.title ? `，原文件「${o.fileName}」` : ''}
                 </div>
+                {o.fileSavedLater && (
+                  <div className="warn" data-testid="recovery-newer">
+                    注意：原文件在 {when(o.fileSavedLater)} 又保存过，比这份恢复的内容新。恢复后如果保存，会覆盖那次保存的修改；可以用「另存为」另存一份。
+                  </div>
+                )}
               </div>
               <span className="modal-buttons">
                 <button type="button" disabled={busy} onClick={() => void recover(o)}>恢复</button>

@@ -24,6 +24,8 @@ export interface RecoveryOffer {
   savedAt: string;
   /** the file the work belongs to (a bare name); '' for a packet that was never saved */
   fileName: string;
+  /** ISO time the file was saved after this autosave (by another window or program): recovering and saving would overwrite that */
+  fileSavedLater?: string;
 }
 
 export interface SavedFile {

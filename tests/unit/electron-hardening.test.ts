@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import Module, { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -394,11 +394,11 @@ describe('recovery files in the main process', () => {
   const packet = (n: number) => new Uint8Array([0x50, 0x4b, 0x03, 0x04, n, n, n]);
 
   /** Another process of the app writes a recovery file and ends without removing it: a crash. */
-  function crashedProcessFile(): string {
+  function crashedProcessFile(originalPath = '/home/会计/2024决算公开.xlsx'): string {
     const script = `
       const { RecoveryStore, newRecoveryId } = await import(${JSON.stringify(pathToFileURL(resolve('node/recovery.ts')).href)});
       const id = newRecoveryId();
-      await new RecoveryStore(${JSON.stringify(dir)}).write(id, new Uint8Array([0x50, 0x4b, 3, 4, 9, 9]), { originalPath: '/home/会计/2024决算公开.xlsx', title: '2024决算公开.xlsx' });
+      await new RecoveryStore(${JSON.stringify(dir)}).write(id, new Uint8Array([0x50, 0x4b, 3, 4, 9, 9]), { originalPath: ${JSON.stringify(originalPath)}, title: '2024决算公开.xlsx' });
       process.stdout.write(id);`;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
@@ -431,6 +431,22 @@ describe('recovery files in the main process', () => {
     await expect(call('juesuan:recovery-open', id)).rejects.toThrow('not an offered recovery file');
     await expect(call('juesuan:recovery-decline', id)).rejects.toThrow('not an offered recovery file');
     expect(files()).toEqual([`${id}.jsrec`]);
+  });
+
+  it('says when the original file was saved after the autosave (recovering and saving would overwrite that)', async () => {
+    const original = join(work, '2024决算公开.xlsx');
+    writeFileSync(original, 'PK\u0003\u0004 older');
+    utimesSync(original, new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    const id = crashedProcessFile(original);
+    type Offer = { id: string; fileSavedLater?: string };
+    let offer = ((await call('juesuan:recovery-list')) as Offer[]).find((o) => o.id === id)!;
+    expect(offer.fileSavedLater).toBeUndefined();
+    // saved again later, by another window or program
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(original, later, later);
+    offer = ((await call('juesuan:recovery-list')) as Offer[]).find((o) => o.id === id)!;
+    expect(Math.abs(Date.parse(offer.fileSavedLater!) - later.getTime())).toBeLessThan(1000);
+    await call('juesuan:recovery-decline', id);
   });
 
   it('a renderer crash keeps the window\'s file and offers it after the reload; 放弃 removes it', async () => {
