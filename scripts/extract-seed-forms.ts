@@ -14,36 +14,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export interface FundRow {
-  label: string;
-  initial: number | null;
-  A: number | null;
-  B: number | null;
-  weight: number | null;
-  rate: number | null;
-  score: number | null;
-}
+import type { FormData, IndicatorData as IndicatorRow } from '../shared/forms/layout.js';
 
-export interface IndicatorRow {
-  level1: string;
-  level2: string;
-  level3: string;
-  target: string;
-  actual: string;
-  weight: number | null;
-  score: number | null;
-  deviation: string;
-}
-
-export interface SelfEvalForm {
+/** A form as the seed publishes it: the app's FormData, numbered, with its printed 合计 line. */
+export interface SelfEvalForm extends FormData {
   index: number;
-  name: string;
-  department: string;
-  implementer: string;
-  funds: FundRow[];
-  goalExpected: string;
-  goalActual: string;
-  indicators: IndicatorRow[];
   totalWeight: number | null;
   totalScore: number | null;
 }
