@@ -3,6 +3,7 @@
  * header rows → each column's header words → its role (科目编码 / 项目名称 / 行次 / amount) → panels
  * (a label column with its amount columns; 01/04/06 put several side by side) → a key per row and panel.
  */
+import { parseRange } from '../a1.js';
 import type { SheetModel } from '../model.js';
 import type { Bounds, SourceSheet, SourceValue } from './source.js';
 import { COL_LIMIT } from './source.js';
@@ -34,50 +35,34 @@ function mergeOwners(merges: Bounds[]): Map<number, number> {
   return owner;
 }
 
-export function sourceGrid(s: SourceSheet): Grid {
-  const owner = mergeOwners(s.merges);
-  const raw = (r: number, c: number): SourceValue => s.cells[r]?.[c] ?? null;
+/** A grid over rows of cells, reading a merged range's value wherever it shows. */
+function gridOver(name: string, rows: readonly { length: number }[], merges: Bounds[], raw: Grid['raw'], uncached: Grid['uncached']): Grid {
+  const owner = mergeOwners(merges);
   return {
-    name: s.name,
-    rowCount: s.cells.length,
-    colCount: s.cells.reduce((m, row) => Math.max(m, row.length), 0),
+    name,
+    rowCount: rows.length,
+    colCount: rows.reduce((m, row) => Math.max(m, row.length), 0),
     raw,
     shown(r, c) {
       const o = owner.get(r * COL_LIMIT + c);
       return o === undefined ? raw(r, c) : raw(Math.floor(o / COL_LIMIT), o % COL_LIMIT);
     },
-    uncached: (r, c) => s.uncached.has(r * COL_LIMIT + c),
+    uncached,
     covered: (r, c) => owner.has(r * COL_LIMIT + c),
   };
 }
 
-function parseMerge(m: string): Bounds | null {
-  const x = /^([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?$/.exec(m);
-  if (!x) return null;
-  const col = (l: string) => [...l].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
-  const top = Number(x[2]) - 1;
-  const left = col(x[1]);
-  return { top, left, bottom: x[4] ? Number(x[4]) - 1 : top, right: x[3] ? col(x[3]) : left };
+export function sourceGrid(s: SourceSheet): Grid {
+  return gridOver(s.name, s.cells, s.merges, (r, c) => s.cells[r]?.[c] ?? null, (r, c) => s.uncached.has(r * COL_LIMIT + c));
 }
 
 export function modelGrid(s: SheetModel): Grid {
-  const owner = mergeOwners(s.merges.map(parseMerge).filter((b): b is Bounds => !!b));
+  const merges = s.merges.map(parseRange).filter((b): b is Bounds => !!b);
   const raw = (r: number, c: number): SourceValue => {
     const v = s.cells[r]?.[c]?.v;
     return v === undefined || v === '' ? null : v;
   };
-  return {
-    name: s.name,
-    rowCount: s.cells.length,
-    colCount: s.cells.reduce((m, row) => Math.max(m, row.length), 0),
-    raw,
-    shown(r, c) {
-      const o = owner.get(r * COL_LIMIT + c);
-      return o === undefined ? raw(r, c) : raw(Math.floor(o / COL_LIMIT), o % COL_LIMIT);
-    },
-    uncached: () => false,
-    covered: (r, c) => owner.has(r * COL_LIMIT + c),
-  };
+  return gridOver(s.name, s.cells, merges, raw, () => false);
 }
 
 export type Role = 'code' | 'label' | 'index' | 'value';
