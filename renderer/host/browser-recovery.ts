@@ -57,15 +57,17 @@ export class BrowserRecovery {
     });
   }
 
-  private async store(mode: IDBTransactionMode): Promise<IDBObjectStore> {
-    this.db ??= openDb();
-    return (await this.db).transaction(STORE, mode).objectStore(STORE);
+  private database(): Promise<IDBDatabase> {
+    return (this.db ??= openDb());
+  }
+
+  private async readStore(): Promise<IDBObjectStore> {
+    return (await this.database()).transaction(STORE, 'readonly').objectStore(STORE);
   }
 
   /** A write or delete that is on disk when it resolves: 'strict' makes the commit wait for the flush. */
   private async commit(change: (store: IDBObjectStore) => void): Promise<void> {
-    this.db ??= openDb();
-    const tx = (await this.db).transaction(STORE, 'readwrite', { durability: 'strict' });
+    const tx = (await this.database()).transaction(STORE, 'readwrite', { durability: 'strict' });
     const done = new Promise<void>((resolve, reject) => {
       tx.oncomplete = () => resolve();
       tx.onabort = tx.onerror = () => reject(tx.error ?? new Error('IndexedDB 写入失败'));
@@ -99,7 +101,7 @@ export class BrowserRecovery {
 
   async list(): Promise<RecoveryOffer[]> {
     const [all, alive] = await Promise.all([
-      (async () => request((await this.store('readonly')).getAll() as IDBRequest<StoredRecovery[]>))(),
+      (async () => request((await this.readStore()).getAll() as IDBRequest<StoredRecovery[]>))(),
       this.alivePages(),
     ]);
     const offers = all
@@ -111,7 +113,7 @@ export class BrowserRecovery {
 
   async open(id: string): Promise<OpenedFile | null> {
     if (!this.offered.has(id)) throw new Error('这份恢复文件不在可恢复的列表中。');
-    const entry = (await request((await this.store('readonly')).get(id))) as StoredRecovery | undefined;
+    const entry = (await request((await this.readStore()).get(id))) as StoredRecovery | undefined;
     if (!entry) throw new Error('找不到这份恢复文件（可能已被恢复或删除）。');
     this.offered.delete(id);
     // the recovered work keeps its entry until it is saved: a second crash loses nothing either
