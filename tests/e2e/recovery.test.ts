@@ -106,6 +106,7 @@ describe('autosave and recovery', () => {
     const first = await openApp(context);
     expect(await recoveryOffers(first.page)).toEqual([]);
     await editAndAutosave(first.page);
+    await shot(first.page, 'autosaved-status.png');
     expect((await findings(first.page)).filter((f) => f.severity === 'error').map((f) => f.rule)).toContain('01-01');
     expect(await killBrowser(profile)).toBeGreaterThan(0);
     context = null;
