@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PacketSession } from '../shared/engine.js';
 import { PacketError } from '../shared/errors.js';
-import { importWorkbook, reportText, type ImportReport } from '../shared/import/index.js';
+import { importWorkbook, loadVocabulary, reportText, type ImportReport, type Vocabulary } from '../shared/import/index.js';
 import type { Packet } from '../shared/model.js';
 import { readPacket, writePacket } from '../shared/xlsx.js';
 import { saveAtomic } from '../node/atomic-save.js';
@@ -25,6 +25,21 @@ async function templateFor(packet: Packet, explicit: string | undefined): Promis
   }
   const path = join(TEMPLATES, set, 'tables.xlsx');
   return readPacket(readBytes(path), `模板 ${path} `);
+}
+
+/** The import vocabulary of the packet's template set (templates/<set>/import/vocabulary.json). */
+function vocabularyFor(packet: Packet): Vocabulary {
+  const set = packet.meta['模板套'];
+  const id = set && /^[\w.-]+$/.test(set) ? set : 'jiangxi-2024';
+  const path = join(TEMPLATES, id, 'import', 'vocabulary.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(readBytes(path)));
+  } catch (e) {
+    if (e instanceof PacketError) throw e;
+    throw new PacketError(`模板套 ${id} 的导入词表 ${path} 不是有效的 JSON：${(e as Error).message}`);
+  }
+  return loadVocabulary(json, `导入词表 ${path} `);
 }
 
 function notPlacedCount(r: ImportReport): number {
@@ -49,6 +64,7 @@ export async function run(args: string[]): Promise<number> {
   const result = await importWorkbook(source, session, {
     file: basename(positional[0]),
     mode,
+    vocabulary: vocabularyFor(packet),
     ...(template ? { template } : {}),
     overwrite: !flags['keep-existing'],
   });

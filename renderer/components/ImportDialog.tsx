@@ -7,7 +7,9 @@ import { create } from 'zustand';
 import {
   applyImport, planImport, type ImportMode, type ImportPlan, type ImportProgress, type ImportReport, type SheetReport,
 } from '../../shared/import/index';
+import { loadVocabulary, type Vocabulary } from '../../shared/import/index';
 import { PacketError, readPacket, type CellValue } from '../../shared/index';
+import vocabularyJson from '../../templates/jiangxi-2024/import/vocabulary.json';
 import type { OpenedFile } from '../host/host';
 import { controller } from '../state/controller';
 import { say } from '../state/store';
@@ -25,6 +27,13 @@ interface ImportState {
 export const useImport = create<ImportState>(() => ({
   file: null, mode: 'current', stage: 'planning', progress: null, plan: null, error: '', overwrite: true,
 }));
+
+let vocabulary: Vocabulary | null = null;
+/** The import vocabulary of the template set this build carries (the same set as the narrative template). */
+function importVocabulary(): Vocabulary {
+  vocabulary ??= loadVocabulary(vocabularyJson as unknown, '导入词表（jiangxi-2024）');
+  return vocabulary;
+}
 
 /** Bumped per planning run so a stale plan (mode changed meanwhile) is dropped. */
 let run = 0;
@@ -45,7 +54,7 @@ export async function startImport(file: OpenedFile, mode: ImportMode = useImport
       if (!t) throw new Error('无法载入空白模板');
       template = await readPacket(t.bytes);
     }
-    const plan = await planImport(file.bytes, session, { file: file.name, mode, onProgress, ...(template ? { template } : {}) });
+    const plan = await planImport(file.bytes, session, { file: file.name, mode, onProgress, vocabulary: importVocabulary(), ...(template ? { template } : {}) });
     if (mine === run) useImport.setState({ stage: 'review', plan });
   } catch (e) {
     if (mine === run) useImport.setState({ stage: 'error', error: e instanceof PacketError ? e.message : `无法导入：${(e as Error).message}` });

@@ -17,6 +17,16 @@ import { planBook, type ImportPlan, type ProgressFn } from './plan.js';
 import { planPriorYear } from './prior.js';
 import type { ImportMode } from './report.js';
 import { readSource, type SourceBook } from './source.js';
+import { labelKey } from './text.js';
+import { EMPTY_VOCABULARY as EMPTY, parseVocabulary, withVocabulary, type Vocabulary } from './vocabulary.js';
+
+export type { Vocabulary } from './vocabulary.js';
+export { EMPTY_VOCABULARY } from './vocabulary.js';
+
+/** A template set's import vocabulary (templates/<set>/import/vocabulary.json, parsed JSON) for ImportOptions. */
+export function loadVocabulary(json: unknown, where = '导入词表'): Vocabulary {
+  return parseVocabulary(json, labelKey, where);
+}
 
 export type { ImportPlan, ImportProgress, ImportPhase, ProgressFn, PlannedCell } from './plan.js';
 export type { ApplyOptions } from './apply.js';
@@ -31,6 +41,8 @@ export { parseAmount, toWan, round2, detectUnit, labelKey, parseCode } from './t
 export interface ImportOptions {
   /** file name for the report and messages */
   file?: string;
+  /** the template set's import vocabulary (loadVocabulary): title signatures, header and name synonyms */
+  vocabulary: Vocabulary;
   /** 'current' (default): into the packet; 'prior-year': into its 上年数 sheet */
   mode?: ImportMode;
   /** for 'prior-year': an empty packet of the packet's template set (templates/<set>/tables.xlsx) */
@@ -41,7 +53,7 @@ export interface ImportOptions {
 export type ImportResult = ApplyResult;
 
 /** Read the source (any supported format) and plan the import; the packet is not changed. */
-export async function planImport(bytes: Uint8Array, session: PacketSession, opts: ImportOptions = {}): Promise<ImportPlan> {
+export async function planImport(bytes: Uint8Array, session: PacketSession, opts: ImportOptions): Promise<ImportPlan> {
   const file = opts.file ?? '源文件';
   opts.onProgress?.({ phase: '读取文件', done: 0, total: 1, fraction: 0 });
   const book = await readSource(bytes, `源文件「${file}」`);
@@ -50,6 +62,12 @@ export async function planImport(bytes: Uint8Array, session: PacketSession, opts
 }
 
 export async function planSource(book: SourceBook, session: PacketSession, opts: ImportOptions & { file: string }): Promise<ImportPlan> {
+  const plan = await withVocabulary(opts.vocabulary, () => planWith(book, session, opts));
+  plan.vocabulary = opts.vocabulary;
+  return plan;
+}
+
+function planWith(book: SourceBook, session: PacketSession, opts: ImportOptions & { file: string }): Promise<ImportPlan> {
   if ((opts.mode ?? 'current') === 'prior-year') {
     if (!opts.template) throw new Error('planImport: mode prior-year needs the template packet');
     return planPriorYear(book, session, opts.template, { file: opts.file, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
@@ -66,7 +84,7 @@ export async function planSource(book: SourceBook, session: PacketSession, opts:
 export async function applyImport(session: PacketSession, plan: ImportPlan, opts: ApplyOptions = {}): Promise<ImportResult> {
   const hasForms = !!plan.forms?.length;
   const from = plan.report.mode === 'prior-year' ? 0.9 : 0.7;
-  const result = await applyPlan(session, plan, { span: hasForms ? [from, 0.85] : [from, 1], ...opts });
+  const result = await withVocabulary(plan.vocabulary ?? EMPTY, () => applyPlan(session, plan, { span: hasForms ? [from, 0.85] : [from, 1], ...opts }));
   if (!hasForms) return result;
   const packet = result.packet ?? (JSON.parse(JSON.stringify(session.toPacket())) as Packet);
   result.session?.destroy();
@@ -78,7 +96,7 @@ export async function applyImport(session: PacketSession, plan: ImportPlan, opts
 }
 
 /** Plan and apply in one go (the command line; the editor asks for confirmation in between). */
-export async function importWorkbook(bytes: Uint8Array, session: PacketSession, opts: ImportOptions & ApplyOptions = {}): Promise<ImportResult> {
+export async function importWorkbook(bytes: Uint8Array, session: PacketSession, opts: ImportOptions & ApplyOptions): Promise<ImportResult> {
   const plan = await planImport(bytes, session, opts);
   return applyImport(session, plan, opts);
 }

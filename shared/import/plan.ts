@@ -14,6 +14,7 @@ import type { ImportMode, ImportReport, NotPlacedCell, Overwrite, SheetReport, U
 import { summarize } from './report.js';
 import { planForm, type PlannedForm } from './forms.js';
 import type { SourceBook, SourceSheet, SourceValue } from './source.js';
+import type { Vocabulary } from './vocabulary.js';
 import { analyzeTargets, type TargetCell, type TargetTable } from './target.js';
 import { headerAlias, parseAmount, shortText, textOf, round2, toWan, UNIT_FACTOR, type Unit } from './text.js';
 
@@ -80,6 +81,8 @@ export interface ImportPlan {
   rows: PlannedRows[];
   /** 自评表 to replace or add (applied to the packet outside the session) */
   forms?: PlannedForm[];
+  /** the vocabulary the plan was made with (applying it reads the same words) */
+  vocabulary?: Vocabulary;
 }
 
 /** Let the UI paint between chunks; shared/ has no timer types, so reach the host's through globalThis. */

@@ -7,24 +7,10 @@ import {
   buildColumns, buildPanels, hasFigure, isNumberRow, keyString, rowKey, type Grid, type Layout,
 } from './layout.js';
 import type { TargetTable } from './target.js';
+import { vocabulary } from './vocabulary.js';
 import { fold, headerAlias, headerCanon, parseCode, type Unit, detectUnit, unitNameIn, yearIn } from './text.js';
 
 export const FORM = 'form' as const;
-
-/** source title pattern → target title pattern; order matters (三公 titles also say 财政拨款 …). */
-const RULES: [RegExp, RegExp | typeof FORM][] = [
-  [/项目支出绩效自评/, FORM],
-  [/三公/, /三公/],
-  [/国有资产占用/, /国有资产占用/],
-  [/政府性基金/, /政府性基金/],
-  [/国有资本经营/, /国有资本经营/],
-  [/基本支出/, /基本支出/],
-  [/财政拨款收入支出决算总表|财政拨款收支决算总表|财政拨款收支总表/, /财政拨款收入支出决算总表|财政拨款收支/],
-  [/一般公共预算财政拨款支出/, /一般公共预算财政拨款支出决算表/],
-  [/收入支出决算总表|收支决算总表|收支总表/, /^收入支出决算总表$|^收支决算总表$/],
-  [/收入决算表/, /^收入决算表$/],
-  [/支出决算表/, /^支出决算表$/],
-];
 
 export interface Recognition {
   target: TargetTable | typeof FORM | null;
@@ -49,10 +35,11 @@ function titleCandidates(g: Grid, limit: number): string[] {
 
 function byRules(text: string, targets: TargetTable[]): { target: TargetTable | typeof FORM | null; matched: boolean } {
   const k = fold(text);
-  for (const [src, dst] of RULES) {
-    if (!src.test(k)) continue;
-    if (dst === FORM) return { target: FORM, matched: true };
-    const t = targets.find((x) => dst.test(x.titleCanon));
+  // the set's 表签名, in order (三公 titles also say 财政拨款 …)
+  for (const { source, target } of vocabulary().signatures) {
+    if (!source.test(k)) continue;
+    if (target === 'form') return { target: FORM, matched: true };
+    const t = targets.find((x) => target.test(x.titleCanon));
     return { target: t ?? null, matched: true };
   }
   return { target: null, matched: false };

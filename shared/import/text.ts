@@ -3,6 +3,7 @@
  * cells written by people, by the report software and by other regions' templates.
  */
 import type { SourceValue } from './source.js';
+import { canonicalName, vocabulary } from './vocabulary.js';
 
 export type Unit = '元' | '千元' | '万元';
 
@@ -29,24 +30,12 @@ export function headerCanon(s: string): string {
   return fold(s).replace(new RegExp(UNIT_IN_TEXT.source, 'g'), '').replace(/^[\d.、]+(?=\D)/, '');
 }
 
-/** Words that mean the same column in different regions' layouts. */
-const HEADER_ALIASES: [RegExp, string][] = [
-  [/^(小计|合计|总计|本年合计|本年收入合计|本年支出合计|收入合计|支出合计)$/, '合计'],
-  [/^(金额|决算数|本年决算数|决算金额|本年数|决算|本年决算|金额决算数)$/, '金额'],
-  [/^(财政拨款|财政拨款收入)$/, '财政拨款收入'],
-  [/^(年初结转和结余|年初结转结余|年初结转及结余)$/, '年初结转和结余'],
-  [/^(年末结转和结余|年末结转结余|年末结转及结余)$/, '年末结转和结余'],
-  [/^(上缴上级支出|上缴上级)$/, '上缴上级支出'],
-  [/^(对附属单位补助支出|对附属单位补助)$/, '对附属单位补助支出'],
-  [/^(附属单位上缴收入|附属单位缴款)$/, '附属单位上缴收入'],
-];
-
+/** The set's word for a header word (the template set's 表头同义词, see vocabulary.ts). */
 export function headerAlias(canon: string): string {
-  for (const [re, to] of HEADER_ALIASES) if (re.test(canon)) return to;
-  return canon;
+  return vocabulary().headers.get(canon) ?? canon;
 }
 
-const ENUM_PREFIX = /^(?:[一二三四五六七八九十百]+[、.．]|\d+[、.．](?!\d)|\(\s*[一二三四五六七八九十\d]+\s*\)|其中[:：]?|[:：])/;
+const ENUM_PREFIX = /^(?:[一二三四五六七八九十百]+[、.．]|\d+[、.．](?!\d)|\(\s*[一二三四五六七八九十\d]+\s*\)[、.．]?|[①-⑳]|其中[:：]?|[:：])/;
 
 /** A row label as a key: "一、一般公共预算财政拨款收入" and "（1）公务用车购置费" lose their numbering. */
 export function labelKey(s: string): string {
@@ -56,7 +45,8 @@ export function labelKey(s: string): string {
     if (n === t) break;
     t = n;
   }
-  return t;
+  // a 科目 name in another year's or province's wording (the set's 名称变体)
+  return canonicalName(t);
 }
 
 const CODE_RE = /^(\d{3}(?:\d{2}){0,2})(?:(?=[^\d.])(.*))?$/;
@@ -87,23 +77,31 @@ export function codePart(v: SourceValue | undefined, width: number): string | nu
 export type Parsed =
   | { kind: 'number'; n: number }
   | { kind: 'blank' }
-  | { kind: 'text'; text: string };
+  | { kind: 'text'; text: string; ambiguous?: boolean };
 
 const DASHES = /^[-－—–─_/／\\、.·…]+$|^(无|空|不适用)$/;
+/** digits grouped by thousands separators (comma, or a space), with a point for decimals */
+const PLAIN = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const GROUPED = /^[+-]?\d{1,3}(?:(,)\d{3}(?:,\d{3})*|( )\d{3}(?: \d{3})*)(\.\d+)?$/;
 
-/** An amount as written: 1234.56, "1,234.56", "(12.00)", "-12", "¥1,000", "-" / "—" / "" (blank). */
+/**
+ * An amount as written: 1234.56, "1,234.56", "1 234.56", "(12.00)", "-12", "¥1,000", "-" / "—" / "" (blank).
+ * A form that could mean two numbers ("1 234,56": a decimal comma? "1,23": ?) is text marked ambiguous — it is
+ * refused with its cell named, never guessed.
+ */
 export function parseAmount(v: SourceValue | undefined): Parsed {
   if (v === null || v === undefined) return { kind: 'blank' };
   if (typeof v === 'number') return Number.isFinite(v) ? { kind: 'number', n: v } : { kind: 'text', text: String(v) };
   if (typeof v === 'boolean') return { kind: 'text', text: v ? 'TRUE' : 'FALSE' };
-  const t = v.normalize('NFKC').replace(/\s+/g, '');
-  if (t === '' || DASHES.test(t)) return { kind: 'blank' };
+  const t = v.normalize('NFKC').replace(/[\u00a0\u3000]/g, ' ').trim();
+  if (t === '' || DASHES.test(t.replace(/\s+/g, ''))) return { kind: 'blank' };
   const neg = /^\((.*)\)$/.exec(t);
-  const body = (neg ? neg[1] : t).replace(/^[¥￥]/, '').replace(/,/g, '').replace(/元$/, '');
-  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(body)) {
-    const n = Number(body);
-    if (Number.isFinite(n)) return { kind: 'number', n: neg ? -n : n };
-  }
+  const body = (neg ? neg[1] : t).trim().replace(/^[¥￥]\s*/, '').replace(/\s*元$/, '');
+  let n: number | null = null;
+  if (PLAIN.test(body)) n = Number(body);
+  else if (GROUPED.test(body)) n = Number(body.replace(/[, ]/g, ''));
+  if (n !== null && Number.isFinite(n)) return { kind: 'number', n: neg ? -n : n };
+  if (/^[+-]?[\d.,\s]+$/.test(body) && /\d/.test(body)) return { kind: 'text', text: v.trim(), ambiguous: true };
   return { kind: 'text', text: v.trim() };
 }
 

@@ -9,6 +9,7 @@ import { PacketSession } from '../../shared/engine.js';
 import { applyImport, planImport, readSource } from '../../shared/import/index.js';
 import { readPacket } from '../../shared/xlsx.js';
 import { bigSource, otherRegion, toBytes } from '../fixtures/import/build.js';
+import { VOCABULARY } from '../helpers/packets.js';
 import { timeRuns, writeResults } from './stats.js';
 
 const EMPTY = 'templates/jiangxi-2024/tables.xlsx';
@@ -28,7 +29,7 @@ export async function run(): Promise<void> {
     const session = new PacketSession(await readPacket(emptyBytes));
     let events = 0;
     const t0 = performance.now();
-    const plan = await planImport(big, session, { file: 'big.xlsx', onProgress: () => events++ });
+    const plan = await planImport(big, session, { vocabulary: VOCABULARY, file: 'big.xlsx', onProgress: () => events++ });
     const t1 = performance.now();
     const r = await applyImport(session, plan, { onProgress: () => events++ });
     const t2 = performance.now();
@@ -46,7 +47,7 @@ export async function run(): Promise<void> {
   const med = (k: 'open' | 'plan' | 'apply' | 'total' | 'reopen') => Math.round([...phases.map((p) => p[k])].sort((a, b) => a - b)[phases.length >> 1] * 1000) / 1000;
   const region = await timeRuns(RUNS, async () => {
     const session = new PacketSession(await readPacket(emptyBytes));
-    const plan = await planImport(other, session, { file: 'other.xlsx' });
+    const plan = await planImport(other, session, { vocabulary: VOCABULARY, file: 'other.xlsx' });
     const r = await applyImport(session, plan);
     session.destroy();
     return r.report.summary.cellsPlaced;

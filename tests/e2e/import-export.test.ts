@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPacket, PacketSession } from '../../shared/index';
 import { importWorkbook } from '../../shared/import/index';
+import { VOCABULARY } from '../helpers/packets';
 import { BASE_URL, findings, launch, openEditor, shot, shown, showSheet, value } from './browser';
 
 const XLS = join(process.cwd(), 'tests', 'fixtures', 'import', 'other-region.xls');
@@ -39,7 +40,7 @@ describe('导入', () => {
     // what the core makes of the same file and the same template, in Node
     const session = new PacketSession(await fetchPacket('tables.xlsx'));
     const before = session.findings().map((f) => f.rule).sort();
-    const expected = await importWorkbook(readFileSync(XLS), session, { file: 'other-region.xls' });
+    const expected = await importWorkbook(readFileSync(XLS), session, { vocabulary: VOCABULARY, file: 'other-region.xls' });
     const after = (expected.session ?? session).findings().map((f) => f.rule).sort();
     const s = expected.report.summary;
     expect(s.cellsPlaced).toBeGreaterThan(500);

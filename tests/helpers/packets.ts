@@ -4,6 +4,13 @@ import { PacketSession } from '../../shared/engine.js';
 import { parseA1 } from '../../shared/a1.js';
 import type { Packet } from '../../shared/model.js';
 import { readPacket } from '../../shared/xlsx.js';
+import { loadVocabulary, type Vocabulary } from '../../shared/import/index.js';
+
+/** The jiangxi-2024 set's import vocabulary, read from the file the set ships. */
+export const VOCABULARY: Vocabulary = loadVocabulary(
+  JSON.parse(readFileSync('templates/jiangxi-2024/import/vocabulary.json', 'utf8')) as unknown,
+  'templates/jiangxi-2024/import/vocabulary.json',
+);
 
 export const REFERENCE = 'templates/jiangxi-2024/reference-packet.xlsx';
 export const EMPTY_TABLES = 'templates/jiangxi-2024/tables.xlsx';

@@ -11,7 +11,7 @@ import { importWorkbook } from '../../shared/import/index.js';
 import type { Packet } from '../../shared/model.js';
 import { CHECK_SHEET, META_SHEET } from '../../shared/model.js';
 import { loadWorkbook, readPacket } from '../../shared/xlsx.js';
-import { bytesOf, EMPTY_TABLES, loadPacket, REFERENCE } from '../helpers/packets.js';
+import { bytesOf, EMPTY_TABLES, loadPacket, REFERENCE, VOCABULARY } from '../helpers/packets.js';
 
 /** Every input or formula cell whose value or formula differs between two sessions, as "sheet!A1: a ≠ b". */
 function differences(a: PacketSession, b: PacketSession, kinds?: string[]): string[] {
@@ -133,7 +133,7 @@ describe('exportWorkbook', () => {
 
   it('imports back into the empty template with the import module: identical tables and forms', async () => {
     const empty = new PacketSession(await readPacket(bytesOf(EMPTY_TABLES)));
-    const res = await importWorkbook(exported, empty, { file: '决算公开表.xlsx' });
+    const res = await importWorkbook(exported, empty, { vocabulary: VOCABULARY, file: '决算公开表.xlsx' });
     const imported = res.packet ? new PacketSession(res.packet) : empty;
     expect(differences(original, imported, ['table', 'form'])).toEqual([]);
   }, 300_000);

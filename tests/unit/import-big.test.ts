@@ -2,14 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { applyImport, planImport, type ImportProgress } from '../../shared/import/index.js';
 import { bigSource, toBytes } from '../fixtures/import/build.js';
-import { EMPTY_TABLES, openSession } from '../helpers/packets.js';
+import { EMPTY_TABLES, openSession, VOCABULARY } from '../helpers/packets.js';
 
 describe('a 5,000-row source sheet', () => {
   it('imports with progress; rows in code order; the 层级 checks of all 5,000 rows hold', async () => {
     const bytes = await toBytes(bigSource());
     const session = await openSession(EMPTY_TABLES);
     const events: ImportProgress[] = [];
-    const plan = await planImport(bytes, session, { file: 'big.xlsx', onProgress: (p) => events.push(p) });
+    const plan = await planImport(bytes, session, { vocabulary: VOCABULARY, file: 'big.xlsx', onProgress: (p) => events.push(p) });
     expect(plan.report.sheets[0]).toMatchObject({ table: '公开02表', rowsInserted: expect.any(Array) });
     expect(plan.report.sheets[0].rowsInserted).toHaveLength(5000);
     const r = await applyImport(session, plan, { onProgress: (p) => events.push(p) });

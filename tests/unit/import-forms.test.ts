@@ -7,7 +7,7 @@ import { applyImport, importWorkbook, planImport } from '../../shared/import/ind
 import type { Packet } from '../../shared/model.js';
 import { formsBook, otherRegion, toBytes } from '../fixtures/import/build.js';
 import { findingLines, publishedFigures } from '../fixtures/import/compare.js';
-import { EMPTY_TABLES, loadPacket, openSession, REFERENCE } from '../helpers/packets.js';
+import { EMPTY_TABLES, loadPacket, openSession, REFERENCE, VOCABULARY } from '../helpers/packets.js';
 
 let ref: Packet;
 beforeAll(async () => {
@@ -17,8 +17,8 @@ beforeAll(async () => {
 describe('forms import', () => {
   it('all 72 reference forms into a packet of imported tables: the whole reference packet, findings and all', async () => {
     let session = await openSession(EMPTY_TABLES);
-    session = (await importWorkbook(await toBytes(otherRegion(ref)), session, { file: 'tables.xlsx' })).session ?? session;
-    const r = await importWorkbook(await formsBook(ref), session, { file: 'forms.xlsx' });
+    session = (await importWorkbook(await toBytes(otherRegion(ref)), session, { vocabulary: VOCABULARY, file: 'tables.xlsx' })).session ?? session;
+    const r = await importWorkbook(await formsBook(ref), session, { vocabulary: VOCABULARY, file: 'forms.xlsx' });
     expect(r.report.summary.tables).toBe(72);
     expect(r.report.summary.cellsNotPlaced).toBe(0);
     expect(r.session).toBeDefined();
@@ -41,7 +41,7 @@ describe('forms import', () => {
       s.cells[5][4]!.v = 12.5; // 全年执行数（B）of 年度资金总额
       s.cells[12][8]!.v = '改进措施已调整';
     });
-    const plan = await planImport(source, session, { file: 'one-form.xlsx' });
+    const plan = await planImport(source, session, { vocabulary: VOCABULARY, file: 'one-form.xlsx' });
     expect(plan.report.sheets[0].table).toBe(target);
     expect(plan.report.overwrites.map((o) => [o.sheet, o.cell, o.before, o.after])).toEqual([
       [target, 'E6', 0, 12.5],
@@ -67,7 +67,7 @@ describe('forms import', () => {
     const odd = book.addWorksheet('说明');
     odd.addRow(['项目支出绩效自评表']);
     odd.addRow(['本单位项目见附件', 3]);
-    const r = await importWorkbook(await toBytes(book), session, { file: 'new-form.xlsx' });
+    const r = await importWorkbook(await toBytes(book), session, { vocabulary: VOCABULARY, file: 'new-form.xlsx' });
     expect(r.report.sheets[0].table).toBe('自评73 2025年新增测试项目');
     expect(formsReport(r.session!).forms.map((f) => f.name)).toContain('2025年新增测试项目');
     expect(r.report.sheets[1]).toMatchObject({ sheet: '说明', table: null });

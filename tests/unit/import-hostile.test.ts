@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { planImport } from '../../shared/import/index.js';
 import { buildCorpus } from '../fixtures/hostile/corpus.js';
-import { bytesOf, openSession, REFERENCE } from '../helpers/packets.js';
+import { bytesOf, openSession, REFERENCE, VOCABULARY } from '../helpers/packets.js';
 
 describe('import of hostile workbooks', () => {
   it('refuses zip bombs and absurd sheets with the same Chinese message as opening them', async () => {
@@ -11,7 +11,7 @@ describe('import of hostile workbooks', () => {
     expect(bombs.length).toBeGreaterThanOrEqual(6);
     const session = await openSession('templates/jiangxi-2024/tables.xlsx');
     for (const f of bombs) {
-      const err = await planImport(f.bytes, session, { file: f.name }).then(() => null, (e: Error) => e);
+      const err = await planImport(f.bytes, session, { vocabulary: VOCABULARY, file: f.name }).then(() => null, (e: Error) => e);
       expect(err, f.name).not.toBeNull();
       expect(err!.message, f.name).toMatch(f.message ?? /./);
     }

@@ -7,7 +7,7 @@ import { PacketSession } from '../../shared/engine.js';
 import { applyImport, PRIOR_SHEET, planImport, sheetsOf } from '../../shared/import/index.js';
 import type { Packet } from '../../shared/model.js';
 import { otherRegion, reportSoftware, toBytes } from '../fixtures/import/build.js';
-import { EMPTY_TABLES, loadPacket, openSession, REFERENCE } from '../helpers/packets.js';
+import { EMPTY_TABLES, loadPacket, openSession, REFERENCE, VOCABULARY } from '../helpers/packets.js';
 
 let ref: Packet;
 let template: Packet;
@@ -35,7 +35,7 @@ describe('import as 上年数', () => {
   it('fills every prior-year figure the source has, and says which it could not', async () => {
     const session = await openSession(EMPTY_TABLES);
     const before = JSON.stringify(session.sheet('公开01表').cells);
-    const plan = await planImport(source, session, { file: '2023决算.xlsx', mode: 'prior-year', template });
+    const plan = await planImport(source, session, { vocabulary: VOCABULARY, file: '2023决算.xlsx', mode: 'prior-year', template });
     expect(plan.report.mode).toBe('prior-year');
     expect(plan.report.overwrites).toEqual([]);
     const r = await applyImport(session, plan);
@@ -63,20 +63,20 @@ describe('import as 上年数', () => {
     const session = await openSession(REFERENCE);
     const row = session.sheet(PRIOR_SHEET).cells.findIndex((r) => r[0]?.v === '本年收入合计');
     expect(session.getValue(PRIOR_SHEET, row, 1)).toBe(4226.02);
-    const plan = await planImport(source, session, { file: '上年.xlsx', mode: 'prior-year', template });
+    const plan = await planImport(source, session, { vocabulary: VOCABULARY, file: '上年.xlsx', mode: 'prior-year', template });
     expect(plan.report.overwrites.find((o) => o.row === '本年收入合计')).toMatchObject({ before: 4226.02, after: 3966.62, column: '上年数' });
     const kept = await applyImport(session, plan, { overwrite: false });
     expect(session.getValue(PRIOR_SHEET, row, 1)).toBe(4226.02);
     expect(kept.report.priorYear!.notFilled.find((i) => i.item === '本年收入合计')!.reason).toMatch(/保留原值/);
     const session2 = await openSession(REFERENCE);
-    await applyImport(session2, await planImport(source, session2, { file: '上年.xlsx', mode: 'prior-year', template }));
+    await applyImport(session2, await planImport(source, session2, { vocabulary: VOCABULARY, file: '上年.xlsx', mode: 'prior-year', template }));
     expect(session2.getValue(PRIOR_SHEET, row, 1)).toBe(3966.62);
   });
 
   it('a source with only some tables fills only the items those tables give', async () => {
     const session = await openSession(EMPTY_TABLES);
     const { wb } = reportSoftware(ref);
-    const r = await applyImport(session, await planImport(await toBytes(wb), session, { file: 'z.xlsx', mode: 'prior-year', template }));
+    const r = await applyImport(session, await planImport(await toBytes(wb), session, { vocabulary: VOCABULARY, file: 'z.xlsx', mode: 'prior-year', template }));
     const filled = r.report.priorYear!.filled.map((i) => i.item);
     expect(filled).toEqual(expect.arrayContaining(['收入总计', '本年收入合计', '本年支出合计']));
     expect(filled).not.toContain('财政拨款“三公”经费支出决算数');
@@ -86,7 +86,7 @@ describe('import as 上年数', () => {
   it('a packet without a 上年数 sheet is told so in Chinese', async () => {
     const p = await loadPacket(EMPTY_TABLES);
     p.sheets = p.sheets.filter((s) => s.name !== PRIOR_SHEET);
-    await expect(planImport(source, new PacketSession(p), { file: 'x.xlsx', mode: 'prior-year', template })).rejects.toThrow(/没有「上年数」工作表/);
+    await expect(planImport(source, new PacketSession(p), { vocabulary: VOCABULARY, file: 'x.xlsx', mode: 'prior-year', template })).rejects.toThrow(/没有「上年数」工作表/);
   });
 
   it('reads which sheets a 取数公式 needs', () => {

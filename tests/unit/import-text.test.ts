@@ -1,6 +1,8 @@
 /** The import's reading rules, cell by cell: amounts as written, units, codes, labels, headers. */
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../shared/import/layout.js';
+import { withVocabulary } from '../../shared/import/vocabulary.js';
+import { VOCABULARY } from '../helpers/packets.js';
 import {
   codePart, detectUnit, headerAlias, headerCanon, labelKey, parseAmount, parseCode, round2, toWan, unitNameIn, yearIn,
 } from '../../shared/import/text.js';
@@ -109,13 +111,19 @@ describe('labels and headers', () => {
     expect(labelKey('财政拨款“三公”经费支出')).toBe('财政拨款三公经费支出');
     expect(labelKey('项    目')).toBe('项目');
   });
-  it('headers lose units and spaces; aliases meet', () => {
+  it('headers lose units and spaces; aliases meet (the set\'s 表头同义词)', async () => {
+    expect(headerAlias('小计')).toBe('小计');
+    await withVocabulary(VOCABULARY, async () => {
     expect(headerCanon('金 额')).toBe('金额');
     expect(headerCanon('决算数（元）')).toBe('决算数');
     expect(headerAlias(headerCanon('本年收入合计'))).toBe(headerAlias('合计'));
     expect(headerAlias('小计')).toBe('合计');
     expect(headerAlias('决算数')).toBe('金额');
     expect(headerAlias('本年收入')).not.toBe(headerAlias('本年支出'));
+    expect(headerAlias('预算数')).toBe('全年预算数');
+    expect(labelKey('七、文化体育与传媒支出')).toBe('文化旅游体育与传媒支出');
+    expect(labelKey('（五）行政事业单位离退休')).toBe('行政事业单位养老支出');
+    });
   });
   it('column roles from header words', () => {
     expect(classify(['支出功能分类科目编码']).role).toBe('code');

@@ -13,7 +13,7 @@ import { applyImport, importWorkbook, planImport, readSource, type ImportReport 
 import type { Packet } from '../../shared/model.js';
 import { figureDiffs, findingLines, publishedFigures, TABLES, tableWorkbook } from '../fixtures/import/compare.js';
 import { otherRegion, reportSoftware, toBytes, UNIT_NAME } from '../fixtures/import/build.js';
-import { bytesOf, EMPTY_TABLES, loadPacket, openSession, REFERENCE, rowOfCode, valueAt } from '../helpers/packets.js';
+import { bytesOf, EMPTY_TABLES, loadPacket, openSession, REFERENCE, rowOfCode, valueAt, VOCABULARY } from '../helpers/packets.js';
 
 const XLS = 'tests/fixtures/import/other-region.xls';
 /** the tables' findings: forms (and their summary's tie to 03表) are not in a tables-only source */
@@ -41,14 +41,14 @@ function sheetMap(r: ImportReport): Record<string, string | null> {
 
 async function importInto(bytes: Uint8Array, file: string, session?: PacketSession) {
   const s = session ?? (await openSession(EMPTY_TABLES));
-  const r = await importWorkbook(bytes, s, { file });
+  const r = await importWorkbook(bytes, s, { vocabulary: VOCABULARY, file });
   return { report: r.report, session: r.session ?? s };
 }
 
 describe('the reference tables re-laid out as another region would (nine tables, 元, 类/款/项 columns)', () => {
   it('recognises every sheet by its title and header, not by its name or position', async () => {
     const session = await openSession(EMPTY_TABLES);
-    const plan = await planImport(other, session, { file: 'other.xlsx' });
+    const plan = await planImport(other, session, { vocabulary: VOCABULARY, file: 'other.xlsx' });
     expect(sheetMap(plan.report)).toEqual({
       封面: null, 表1: '公开01表', 表2: '公开02表', 表3: '公开03表', 表4: '公开04表', 表5: '公开05表', 表6: '公开06表',
       表7: '公开09表', 表8: '公开07表', 表9: '公开08表',
@@ -146,7 +146,7 @@ describe('a report-software style export ("Z01 收入支出决算总表(财决01
 describe('overwriting figures already in the packet', () => {
   it('the same figures again: nothing to overwrite, no rows added', async () => {
     const session = await openSession(REFERENCE);
-    const plan = await planImport(other, session, { file: 'other.xlsx' });
+    const plan = await planImport(other, session, { vocabulary: VOCABULARY, file: 'other.xlsx' });
     expect(plan.report.overwrites).toEqual([]);
     expect(plan.report.summary.rowsInserted).toBe(0);
     // 公务接待费 17,409 元 rounds to 1.74 万元: the packet's more precise 1.7409 agrees with it and stays
@@ -165,7 +165,7 @@ describe('overwriting figures already in the packet', () => {
     });
     const session = await openSession(REFERENCE);
     const row = rowOfCode(session, '公开03表', '2010301');
-    const plan = await planImport(source, session, { file: '03.xlsx' });
+    const plan = await planImport(source, session, { vocabulary: VOCABULARY, file: '03.xlsx' });
     expect(plan.report.overwrites.map((o) => [o.cell, o.before, o.after])).toEqual([
       [a1(row, 1), '行政运行', '行政运行（机关）'],
       [a1(row, 2), 39.45, 40],
@@ -180,7 +180,7 @@ describe('overwriting figures already in the packet', () => {
     expect(kept.report.sheets[0].notPlaced.map((c) => c.reason)).toEqual(expect.arrayContaining([expect.stringMatching(/保留原值/)]));
 
     const session2 = await openSession(REFERENCE);
-    const plan2 = await planImport(source, session2, { file: '03.xlsx' });
+    const plan2 = await planImport(source, session2, { vocabulary: VOCABULARY, file: '03.xlsx' });
     const done = await applyImport(session2, plan2);
     expect(done.edit).toBeDefined();
     expect(valueAt(session2, '公开03表', a1(row, 2))).toBe(40);
@@ -204,7 +204,7 @@ describe('科目 rows the packet does not have', () => {
     });
     const session = await openSession(REFERENCE);
     const before = rowOfCode(session, '公开03表', '2010301');
-    const r = await importWorkbook(source, session, { file: '03.xlsx' });
+    const r = await importWorkbook(source, session, { vocabulary: VOCABULARY, file: '03.xlsx' });
     expect(r.report.sheets[0].rowsInserted).toEqual(['2010302 一般行政管理事务']);
     expect(rowOfCode(session, '公开03表', '2010302')).toBe(before + 1);
     expect(rowOfCode(session, '公开03表', '20123')).toBe(before + 2);
@@ -245,7 +245,7 @@ describe('every cell not placed is named with its reason', () => {
 
 describe('unreadable sources', () => {
   const cases: [string, Uint8Array, RegExp][] = [
-    ['a text file', new TextEncoder().encode('这不是表格'), /不是可识别的 Excel 工作簿/],
+    ['a text file', new TextEncoder().encode('这不是表格'), /不是可识别的表格文件/],
     ['an empty file', new Uint8Array(0), /空文件/],
     ['a truncated .xlsx', bytesOf(REFERENCE).subarray(0, 4000), /已损坏或不完整/],
     ['a truncated .xls', new Uint8Array(readFileSync(XLS)).subarray(0, 600), /无法打开|已损坏/],
