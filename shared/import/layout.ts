@@ -11,6 +11,8 @@ import { codePart, detectUnit, fold, headerAlias, headerCanon, labelKey, parseAm
 
 export interface Grid {
   name: string;
+  /** first row of this table when several are stacked on one sheet (rows above it read as empty) */
+  top?: number;
   rowCount: number;
   colCount: number;
   /** the cell's own value (a merged range's value only in its top-left cell) */
@@ -49,6 +51,21 @@ function gridOver(name: string, rows: readonly { length: number }[], merges: Bou
     },
     uncached,
     covered: (r, c) => owner.has(r * COL_LIMIT + c),
+  };
+}
+
+/** Rows top … bottom-1 of a sheet as a grid of their own (same coordinates, so cells are named as in the file). */
+export function segmentGrid(g: Grid, top: number, bottom: number): Grid {
+  const inside = (r: number) => r >= top && r < bottom;
+  return {
+    name: g.name,
+    top,
+    rowCount: bottom,
+    colCount: g.colCount,
+    raw: (r, c) => (inside(r) ? g.raw(r, c) : null),
+    shown: (r, c) => (inside(r) ? g.shown(r, c) : null),
+    uncached: (r, c) => inside(r) && g.uncached(r, c),
+    covered: (r, c) => inside(r) && g.covered(r, c),
   };
 }
 
@@ -126,7 +143,11 @@ export function isNumberRow(g: Grid, r: number): boolean {
   return ints >= 2;
 }
 
-export function buildColumns(g: Grid, headerRows: number[]): Column[] {
+/**
+ * The columns of a header block. `numberRows`: the 栏次 rows under it — some layouts write the 类/款/项 labels
+ * of split code columns there, beside the column numbers, instead of on a header row of their own.
+ */
+export function buildColumns(g: Grid, headerRows: number[], numberRows: number[] = []): Column[] {
   const cols: Column[] = [];
   for (let c = 0; c < g.colCount; c++) {
     const parts: string[] = [];
@@ -142,7 +163,18 @@ export function buildColumns(g: Grid, headerRows: number[]): Column[] {
       parts.push(t.replace(/\s+/g, ''));
       canon.push(k);
     }
-    const cls = canon.length ? classify(canon) : { role: 'value' as Role };
+    let cls = canon.length ? classify(canon) : { role: 'value' as Role };
+    for (const r of numberRows) {
+      const v = g.raw(r, c);
+      const k = typeof v === 'string' ? fold(v) : '';
+      if ((k === '类' || k === '款' || k === '项') && (cls.role === 'code' || canon.length === 0)) {
+        cls = { role: 'code', level: k === '类' ? 0 : k === '款' ? 1 : 2 };
+        if (!canon.length) {
+          parts.push(k);
+          canon.push(k);
+        }
+      }
+    }
     cols.push({ col: c, parts, canon, role: cls.role, ...(cls.level !== undefined ? { level: cls.level } : {}), ...(unit ? { unit } : {}) });
   }
   return cols;

@@ -7,9 +7,9 @@ import { a1, colLetters } from '../a1.js';
 import type { PacketSession } from '../engine.js';
 import type { CellValue } from '../model.js';
 import {
-  isNumberRow, keyString, rowKey, sourceGrid, type CodeState, type Column, type Grid, type Layout, type RowKey,
+  isNumberRow, keyString, rowKey, segmentGrid, sourceGrid, type CodeState, type Column, type Grid, type Layout, type RowKey,
 } from './layout.js';
-import { FORM, recognize, sourceLayout, titleFacts, type TitleFacts } from './recognize.js';
+import { FORM, recognize, segments, sourceLayout, titleFacts, type TitleFacts } from './recognize.js';
 import type { ImportMode, ImportReport, NotPlacedCell, Overwrite, SheetReport, UnitConversion } from './report.js';
 import { summarize } from './report.js';
 import { planForm, type PlannedForm } from './forms.js';
@@ -182,13 +182,23 @@ interface NewRow {
   source: string;
 }
 
-async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFacts, rep: SheetReport, ctx: SheetContext, progress: (rows: number) => Promise<void>): Promise<void> {
+/** What one packet table has taken so far: a table continued over several sheets shares it. */
+export interface TableState {
+  used: Set<TargetCell>;
+  newRows: Map<string, NewRow>;
+  plannedNames: Set<string>;
+  seenCodes: Set<string>;
+}
+
+export function newTableState(): TableState {
+  return { used: new Set(), newRows: new Map(), plannedNames: new Set(), seenCodes: new Set() };
+}
+
+async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFacts, rep: SheetReport, ctx: SheetContext, progress: (rows: number) => Promise<void>, state: TableState = newTableState()): Promise<void> {
   const { session, plan } = ctx;
-  const used = new Set<TargetCell>();
+  const { used, plannedNames, seenCodes } = state;
   const newRows = new Map<string, NewRow>();
   const placedRows = new Set<string>();
-  const plannedNames = new Set<string>();
-  const seenCodes = new Set<string>();
   const colStats = new Map<number, { targets: Map<string, number>; targetHeaders: Set<string>; placed: number; notPlaced: number }>();
   const stat = (c: number) => {
     let s = colStats.get(c);
@@ -256,6 +266,7 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
               })),
             };
             newRows.set(key.code, nr);
+            state.newRows.set(key.code, nr);
             t.byKey.set(ks, nr.cells);
             candidates = nr.cells;
             isNewRow = true;
@@ -453,25 +464,37 @@ export async function planBook(book: SourceBook, session: PacketSession, opts: P
   const plan: ImportPlan = { report, cells: [], checks: [], rows: [] };
   const targets = analyzeTargets(session.packet);
   const [from, to] = opts.span ?? [0, 1];
-  const grids = book.sheets.map(sourceGrid);
-  const totalRows = Math.max(1, grids.reduce((n, g) => n + g.rowCount, 0));
+  // a sheet is one table, or several stacked one under another (each found by its title)
+  const units: { grid: Grid; sheet: number; part: number; parts: number }[] = [];
+  book.sheets.forEach((sh, i) => {
+    const whole = sourceGrid(sh);
+    const segs = segments(whole, targets);
+    segs.forEach((seg, k) => units.push({ grid: segs.length > 1 ? segmentGrid(whole, seg.top, seg.bottom) : whole, sheet: i, part: k, parts: segs.length }));
+  });
+  const totalRows = Math.max(1, units.reduce((n, u) => n + u.grid.rowCount - (u.grid.top ?? 0), 0));
   let doneRows = 0;
   const emit = (phase: ImportPhase, done: number) =>
     opts.onProgress?.({ phase, done, total: totalRows, fraction: from + ((to - from) * Math.min(done, totalRows)) / totalRows });
   emit('识别表格', 0);
   const taken = new Map<string, string>();
+  const states = new Map<string, TableState>();
   const claimedForms = new Set<string>();
   const formOverwrites: Overwrite[] = [];
   let headerInfoDone = false;
-  report.sheets = book.sheets.map(newSheetReport);
+  report.sheets = units.map((u) => {
+    const r = newSheetReport(book.sheets[u.sheet]);
+    if (u.parts > 1) r.sheet = `${r.sheet}（第 ${(u.grid.top ?? 0) + 1} 行起）`;
+    return r;
+  });
   // visible sheets first: a hidden copy of a table (report-software helpers) must not take its place
-  const order = book.sheets.map((_s, i) => i).sort((a, b) => Number(book.sheets[a].hidden) - Number(book.sheets[b].hidden) || a - b);
+  const order = units.map((_u, i) => i).sort((a, b) => Number(book.sheets[units[a].sheet].hidden) - Number(book.sheets[units[b].sheet].hidden) || a - b);
   for (const i of order) {
-    const g = grids[i];
+    const g = units[i].grid;
     const rep = report.sheets[i];
+    const hidden = book.sheets[units[i].sheet].hidden;
     const ctx: SheetContext = { session, plan, mode: opts.mode, reportIndex: i };
     const rec = recognize(g, targets);
-    if (book.sheets[i].hidden) rep.notes.push('这是隐藏的工作表。');
+    if (hidden) rep.notes.push('这是隐藏的工作表。');
     rep.title = rec.title;
     rep.recognizedBy = rec.by;
     if (rec.target === FORM) {
@@ -490,29 +513,43 @@ export async function planBook(book: SourceBook, session: PacketSession, opts: P
       const t = rec.target;
       rep.table = t.sheet;
       const layout = sourceLayout(g, t);
+      // a 科目 table continued on another sheet (支出决算表（续）) goes on where the first part stopped;
+      // a second copy of a fixed table, or a hidden one, is not imported twice
+      const continues = taken.has(t.sheet) && !!t.variable && !hidden;
       if (!layout) {
         rep.reason = `识别为${t.sheet}（${t.title}），但找不到表头（如「项目」「科目编码」「科目名称」及各栏目名称）`;
         listFigures(g, 0, rep.reason, rep.notPlaced, true);
-      } else if (taken.has(t.sheet)) {
+      } else if (taken.has(t.sheet) && !continues) {
         rep.reason = `${t.sheet}已由工作表「${taken.get(t.sheet)}」导入，本表未导入`;
         listFigures(g, layout.dataTop, rep.reason, rep.notPlaced, true);
       } else {
-        taken.set(t.sheet, g.name);
+        if (continues) rep.notes.push(`接续工作表「${taken.get(t.sheet)}」，同一张${t.sheet}。`);
+        else taken.set(t.sheet, rep.sheet);
+        let state = states.get(t.sheet);
+        if (!state) states.set(t.sheet, (state = newTableState()));
         const facts = titleFacts(g, layout.headerRows[0]);
         const base = doneRows;
         await planTable(g, t, layout, facts, rep, ctx, async (rows) => {
-          emit('匹配单元格', base + layout.dataTop + rows);
+          emit('匹配单元格', base + layout.dataTop - (g.top ?? 0) + rows);
           await tick();
-        });
+        }, state);
         if (opts.mode === 'current' && !headerInfoDone) {
           headerInfoDone = true;
           planHeaderInfo(facts, ctx, report.notes);
         }
       }
     }
-    doneRows += g.rowCount;
+    doneRows += g.rowCount - (g.top ?? 0);
     emit('匹配单元格', doneRows);
   }
+  // a table continued over several sheets added rows from each: one insertion per packet sheet, in code order
+  const bySheet = new Map<string, PlannedRows>();
+  for (const pr of plan.rows) {
+    const first = bySheet.get(pr.sheet);
+    if (!first) bySheet.set(pr.sheet, pr);
+    else first.codes = [...new Set([...first.codes, ...pr.codes])].sort();
+  }
+  plan.rows = [...bySheet.values()];
   if (!report.sheets.some((s) => s.table && !s.reason)) {
     report.notes.push('源文件中没有识别出任何公开表，未导入任何数。');
   }

@@ -22,7 +22,8 @@ export interface Recognition {
 /** Title-like texts near the top: short, and naming a 表 (or 三公). */
 function titleCandidates(g: Grid, limit: number): string[] {
   const out: string[] = [];
-  for (let r = 0; r < Math.min(limit, g.rowCount); r++) {
+  const top = g.top ?? 0;
+  for (let r = top; r < Math.min(top + limit, g.rowCount); r++) {
     for (let c = 0; c < g.colCount; c++) {
       const v = g.raw(r, c);
       if (typeof v !== 'string') continue;
@@ -47,7 +48,8 @@ function byRules(text: string, targets: TargetTable[]): { target: TargetTable | 
 
 /** First row with at least two header words of the table (or one when the sheet has a single column). */
 export function findHeaderRow(g: Grid, t: TargetTable, limit = 40): number {
-  for (let r = 0; r < Math.min(limit, g.rowCount); r++) {
+  const top = g.top ?? 0;
+  for (let r = top; r < Math.min(top + limit, g.rowCount); r++) {
     const seen = new Set<string>();
     for (let c = 0; c < g.colCount; c++) {
       const v = g.shown(r, c);
@@ -113,7 +115,7 @@ export function sourceLayout(g: Grid, t: TargetTable): Layout | null {
     if (!beyondLabels) break;
     header.push(r);
   }
-  const columns = buildColumns(g, header);
+  const columns = buildColumns(g, header, numbers);
   return { headerRows: header, numberRows: numbers, dataTop: r, columns, panels: buildPanels(columns) };
 }
 
@@ -152,6 +154,35 @@ export function recognize(g: Grid, targets: TargetTable[]): Recognition {
   };
 }
 
+/**
+ * Several tables stacked on one worksheet (or in one CSV / web page): the rows where a recognisable table
+ * title starts, each with the rows up to the next one. One segment (the whole sheet) when there is one title.
+ */
+export function segments(g: Grid, targets: TargetTable[]): { top: number; bottom: number }[] {
+  const starts: number[] = [];
+  let lastTarget: unknown = undefined;
+  for (let r = 0; r < g.rowCount; r++) {
+    for (let c = 0; c < g.colCount; c++) {
+      const v = g.raw(r, c);
+      if (typeof v !== 'string') continue;
+      const t = v.trim();
+      // a title names a 表 at its end ("…决算表", "…总表（续）"); a row label such as 一、“三公”经费支出 does not
+      if (!t || t.length > 60 || !/表\s*(?:[(（]续[)）])?$/.test(t.normalize('NFKC')) || /^注/.test(t)) continue;
+      const { target, matched } = byRules(t, targets);
+      if (!matched) continue;
+      // a second title of the same table right after the first (a subtitle) is not a new table
+      if (starts.length && target === lastTarget && r - starts[starts.length - 1] < 4) break;
+      starts.push(r);
+      lastTarget = target;
+      break;
+    }
+  }
+  if (starts.length < 2) return [{ top: 0, bottom: g.rowCount }];
+  // rows above the first title (a cover line, the unit's name) belong to the first table
+  starts[0] = 0;
+  return starts.map((top, i) => ({ top, bottom: i + 1 < starts.length ? starts[i + 1] : g.rowCount }));
+}
+
 export interface TitleFacts {
   unit: Unit | null;
   unitText: string | null;
@@ -162,8 +193,9 @@ export interface TitleFacts {
 /** 金额单位, 单位名称 and 年度 from the lines above the header. */
 export function titleFacts(g: Grid, headerTop: number): TitleFacts {
   const facts: TitleFacts = { unit: null, unitText: null, unitName: null, year: null };
-  const last = Math.max(headerTop, Math.min(g.rowCount, 6));
-  for (let r = 0; r < last; r++) {
+  const top = g.top ?? 0;
+  const last = Math.max(headerTop, Math.min(g.rowCount, top + 6));
+  for (let r = top; r < last; r++) {
     for (let c = 0; c < g.colCount; c++) {
       const v = g.raw(r, c);
       if (typeof v !== 'string') continue;

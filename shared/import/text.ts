@@ -50,6 +50,8 @@ export function labelKey(s: string): string {
 }
 
 const CODE_RE = /^(\d{3}(?:\d{2}){0,2})(?:(?=[^\d.])(.*))?$/;
+/** a code written in parts: "201 03 01", "201.03.01", "201-03" (other offices' spacing), maybe followed by its name */
+const PARTED_CODE_RE = /^(\d{3})[ .·\-](\d{2})(?:[ .·\-](\d{2}))?(?![\d.])(?:\s*(.*))?$/;
 
 /** "2010301", 2010301 or "2010301 行政运行" → { code, rest }. Only 3/5/7-digit codes (类/款/项). */
 export function parseCode(v: SourceValue | undefined): { code: string; rest: string } | null {
@@ -60,6 +62,8 @@ export function parseCode(v: SourceValue | undefined): { code: string; rest: str
     return /^\d{3}(\d{2}){0,2}$/.test(s) ? { code: s, rest: '' } : null;
   }
   const t = v.normalize('NFKC').trim();
+  const parted = PARTED_CODE_RE.exec(t);
+  if (parted) return { code: parted[1] + parted[2] + (parted[3] ?? ''), rest: (parted[4] ?? '').trim() };
   const m = CODE_RE.exec(t);
   if (!m) return null;
   return { code: m[1], rest: (m[2] ?? '').trim() };
