@@ -7,7 +7,7 @@ import { a1, colLetters } from '../a1.js';
 import type { PacketSession } from '../engine.js';
 import type { CellValue } from '../model.js';
 import {
-  isNumberRow, keyString, rowKey, segmentGrid, sourceGrid, type CodeState, type Column, type Grid, type Layout, type RowKey,
+  hasFigure, isNumberRow, keyString, rowKey, segmentGrid, sourceGrid, type Panel, type CodeState, type Column, type Grid, type Layout, type RowKey,
 } from './layout.js';
 import { FORM, recognize, segments, sourceLayout, titleFacts, type TitleFacts } from './recognize.js';
 import type { ImportMode, ImportReport, NotPlacedCell, Overwrite, SheetReport, UnitConversion } from './report.js';
@@ -16,7 +16,7 @@ import { planForm, type PlannedForm } from './forms.js';
 import type { SourceBook, SourceSheet, SourceValue } from './source.js';
 import type { Vocabulary } from './vocabulary.js';
 import { analyzeTargets, type TargetCell, type TargetTable } from './target.js';
-import { headerAlias, parseAmount, shortText, textOf, round2, toWan, UNIT_FACTOR, type Unit } from './text.js';
+import { headerAlias, parseAmount, parseCode, shortText, textOf, round2, toWan, UNIT_FACTOR, type Unit } from './text.js';
 
 export type ImportPhase = '读取文件' | '识别表格' | '匹配单元格' | '插入科目行' | '写入公开包' | '计算上年数' | '完成';
 
@@ -232,6 +232,12 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
   const rowsTotal = Math.max(0, g.rowCount - layout.dataTop);
   let sinceTick = 0;
   const states = new Map(layout.panels.map((p) => [p, { lei: null, kuan: null } as CodeState]));
+  const inferred = new Map<Panel, { lei: string | null; kuan: string | null }>();
+  const inferable = inferableColumns(g, t, layout);
+  for (const [col, ok] of inferable) rep.notes.push(ok
+    ? `${colLetters(col)}列没有自己的表头，按左右各栏推定，其各行之和与本列合计相符。`
+    : `${colLetters(col)}列没有自己的表头，其各行之和与本列合计不符，未推定栏目。`);
+  const inferredRows: string[] = [];
   for (let r = layout.dataTop; r < g.rowCount; r++) {
     if (++sinceTick >= 500) {
       sinceTick = 0;
@@ -239,7 +245,17 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
     }
     if (isNumberRow(g, r)) continue;
     for (const p of layout.panels) {
-      const key = rowKey(g, p, r, states.get(p)!);
+      let key = rowKey(g, p, r, states.get(p)!);
+      if (key?.code) inferred.set(p, { lei: key.code.slice(0, 3), kuan: key.code.length >= 5 ? key.code.slice(0, 5) : null });
+      else if (key && t.variable && p.codeCols.length && !t.byKey.has(keyString(key)) && hasFigure(g, r, new Set(p.codeCols.map((c) => c.col)))) {
+        // codes only on 项 rows: a named row with figures above them is their 类 or 款 (the codes below say which)
+        const code = inferCode(g, p, r, inferred.get(p) ?? { lei: null, kuan: null });
+        if (code) {
+          key = { code, name: key.name };
+          inferred.set(p, { lei: code.slice(0, 3), kuan: code.length >= 5 ? code : null });
+          inferredRows.push(`${code} ${key.name}`);
+        }
+      }
       let candidates: TargetCell[] | undefined;
       let isNewRow = false;
       const codeRowOfVariable = !!key?.code && !!t.variable && p.codeCols.length > 0;
@@ -304,12 +320,30 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
         }
         let best = 0;
         for (const tc of candidates) best = Math.max(best, headerScore(vc, tc.column));
-        if (best === 0) {
+        let inferredCell: TargetCell | undefined;
+        if (best === 0 && inferable.get(vc.col)) {
+          // a column without a header of its own: the one cell of the row its neighbours leave, if its figures
+          // add up to its own 合计 (checked once per column, below)
+          const others = new Set<TargetCell>();
+          for (const o of p.values) {
+            if (o === vc || inferable.has(o.col)) continue;
+            let b = 0;
+            for (const c of candidates) b = Math.max(b, headerScore(o, c.column));
+            const hit = b > 0 ? candidates.find((c) => headerScore(o, c.column) === b) : undefined;
+            if (hit) others.add(hit);
+          }
+          const rest = candidates.filter((c) => !used.has(c) && !others.has(c));
+          if (rest.length === 1) inferredCell = rest[0];
+        }
+        if (best === 0 && !inferredCell) {
           if (parsed.kind === 'blank' && !uncached) continue;
-          notPlaced(r, vc.col, raw, vc.parts.length ? `表头「${header(vc)}」在${t.sheet}中没有对应的栏目` : '该列没有表头，无法确定栏目', key, vc);
+          const why = inferable.has(vc.col) && !inferable.get(vc.col)
+            ? `该列没有自己的表头，其数之和与本列的合计不符，无法确定栏目`
+            : vc.parts.length ? `表头「${header(vc)}」在${t.sheet}中没有对应的栏目` : '该列没有表头，无法确定栏目';
+          notPlaced(r, vc.col, raw, why, key, vc);
           continue;
         }
-        const tc = candidates.find((c) => !used.has(c) && headerScore(vc, c.column) === best);
+        const tc = inferredCell ?? candidates.find((c) => !used.has(c) && headerScore(vc, c.column) === best);
         if (!tc) {
           if (parsed.kind === 'blank' && !uncached) continue;
           notPlaced(r, vc.col, raw, `「${key.name}」的「${header(vc)}」在本表中出现不止一次，已按第一次出现的导入`, key, vc);
@@ -379,6 +413,9 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
     }
   }
 
+  if (inferredRows.length) {
+    rep.notes.push(`源表的类、款行没有科目编码，按其下各项的编码确定：${inferredRows.slice(0, 8).join('、')}${inferredRows.length > 8 ? ` 等 ${inferredRows.length} 行` : ''}。`);
+  }
   rep.rowsPlaced = placedRows.size;
   const hasMoney = [...t.byKey.values()].some((l) => l.some((c) => c.money));
   rep.unit = hasMoney ? unitStat : null;
@@ -418,6 +455,66 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
     }
     if (rep.rowsKept.length) rep.notes.push(`公开包${t.sheet}中有 ${rep.rowsKept.length} 个科目行源表中没有，保留原值：请核对是否应删除。`);
   }
+}
+
+/**
+ * Value columns whose header names no column of the table (blank, or only a group word such as 支出 over it):
+ * true when its figures add up to its own 合计/总计 row (n rounded figures within n × 0.005 万元), so that the
+ * cell its neighbours leave in each row may be taken for it; false when they do not.
+ */
+function inferableColumns(g: Grid, t: TargetTable, layout: Layout): Map<number, boolean> {
+  const out = new Map<number, boolean>();
+  for (const p of layout.panels) {
+    if (!p.label) continue;
+    for (const vc of p.values) {
+      const own = vc.canon.length ? vc.canon[vc.canon.length - 1] : '';
+      if (t.layout.columns.some((tcol) => headerScore(vc, tcol) > 0)) continue;
+      // only a column whose own header cell is empty (the words it shows come from a merged group above)
+      const last = layout.headerRows[layout.headerRows.length - 1];
+      if (g.raw(last, vc.col) !== null && !g.covered(last, vc.col)) continue;
+      void own;
+      let sum = 0;
+      let n = 0;
+      let ok = false;
+      for (let r = layout.dataTop; r < g.rowCount; r++) {
+        const label = textOf(g.shown(r, p.label.col));
+        const x = parseAmount(g.raw(r, vc.col));
+        if (/合计/.test(label)) {
+          if (x.kind === 'number') ok = Math.abs(x.n - sum) <= (n + 1) * 0.005 * factorOf(g, layout, vc) + 1e-9;
+          break;
+        }
+        if (x.kind === 'number') {
+          sum += x.n;
+          n++;
+        }
+      }
+      out.set(vc.col, ok && n > 0);
+    }
+  }
+  return out;
+}
+
+/** The unit factor of a column (元 10000 …) for rounding allowances stated in 万元. */
+function factorOf(g: Grid, layout: Layout, vc: Column): number {
+  const unit = vc.unit ?? titleFacts(g, layout.headerRows[0]).unit ?? '万元';
+  return UNIT_FACTOR[unit];
+}
+
+/**
+ * The 类 or 款 code of a named row in a table whose codes stand on 项 rows only: the first coded row below it
+ * says which 类/款 starts here (a new 类 when its first three digits differ from the current 类, else a new 款).
+ */
+function inferCode(g: Grid, p: Panel, r: number, cur: { lei: string | null; kuan: string | null }): string | null {
+  const col = p.codeCols[0].col;
+  for (let k = r + 1; k < Math.min(g.rowCount, r + 400); k++) {
+    const pc = parseCode(g.shown(k, col));
+    if (!pc) continue;
+    const code = pc.code;
+    if (code.slice(0, 3) !== cur.lei) return code.slice(0, 3);
+    if (code.length >= 5 && code.slice(0, 5) !== cur.kuan) return code.slice(0, 5);
+    return null;
+  }
+  return null;
 }
 
 /** Figures that a 概况 cell can take from the title lines (单位名称), never overwriting what is there. */
