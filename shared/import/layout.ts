@@ -7,7 +7,7 @@ import { parseRange } from '../a1.js';
 import type { SheetModel } from '../model.js';
 import type { Bounds, SourceSheet, SourceValue } from './source.js';
 import { COL_LIMIT } from './source.js';
-import { codePart, detectUnit, fold, headerAlias, headerCanon, labelKey, parseAmount, parseCode, textOf, type Unit } from './text.js';
+import { cleanName, codePart, detectUnit, fold, headerAlias, headerCanon, labelKey, parseAmount, parseCode, textOf, type Unit } from './text.js';
 
 export interface Grid {
   name: string;
@@ -266,7 +266,7 @@ export function rowKey(g: Grid, p: Panel, r: number, state: CodeState): RowKey |
     if (code && !/^\d{3}(\d{2}){0,2}$/.test(code)) code = null;
   }
   const labelText = p.label ? textCell(g.shown(r, p.label.col)) : null;
-  if (code) return { code, name: labelText ?? rest };
+  if (code) return { code, name: cleanName(labelText ?? rest) };
   const t = labelText ?? codeText;
   if (!t) return null;
   const label = labelKey(t);

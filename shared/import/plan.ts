@@ -14,7 +14,7 @@ import type { ImportMode, ImportReport, NotPlacedCell, Overwrite, SheetReport, U
 import { summarize } from './report.js';
 import { planForm, type PlannedForm } from './forms.js';
 import type { SourceBook, SourceSheet, SourceValue } from './source.js';
-import type { Vocabulary } from './vocabulary.js';
+import { vocabulary, type Vocabulary } from './vocabulary.js';
 import { analyzeTargets, type TargetCell, type TargetTable } from './target.js';
 import { headerAlias, parseAmount, parseCode, shortText, textOf, round2, toWan, UNIT_FACTOR, type Unit } from './text.js';
 
@@ -147,6 +147,8 @@ export function headerScore(s: Column, t: Column): number {
   let score: number;
   if (sl === tl) score = 2;
   else if (headerAlias(sl) === headerAlias(tl)) score = 1;
+  // a one-list source names the panel (人员经费) where the set names the panel above its 金额 column
+  else if (s.canon.length === 1 && t.canon.slice(0, -1).some((p) => headerAlias(p) === headerAlias(sl))) return 1;
   else return 0;
   const sp = s.canon.slice(0, -1);
   const tp = t.canon.slice(0, -1).map(headerAlias);
@@ -262,6 +264,17 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
       if (key) {
         const ks = keyString(key);
         candidates = t.byKey.get(ks);
+        if (!candidates && key.label) {
+          // the set's 行名同义词 for this table: 合计 ↔ 一、“三公”经费支出, 小计 ↔ 公务用车购置及运行维护费 …
+          for (const rs of vocabulary().rows) {
+            const to = rs.table.test(t.titleCanon) ? rs.labels.get(key.label) : undefined;
+            if (to && t.byKey.has(`@${to}`)) {
+              key = { label: to, name: key.name };
+              candidates = t.byKey.get(`@${to}`);
+              break;
+            }
+          }
+        }
         if (key.code && codeRowOfVariable) {
           if (seenCodes.has(key.code)) {
             for (const vc of p.values) {
@@ -273,12 +286,13 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
           seenCodes.add(key.code);
           if (!candidates) {
             // a 科目 the packet does not have yet: a row is added for it, in code order
+            const kname = key.name;
             const nr: NewRow = {
               code: key.code,
               name: key.name,
               source: ref(g.name, r, p.codeCols[0]?.col ?? 0),
               cells: t.variable!.values.map((v) => ({
-                row: -1, col: v.col, column: v, formula: false, money: t.variable!.money.get(v.col) ?? true, key: ks, name: key.name,
+                row: -1, col: v.col, column: v, formula: false, money: t.variable!.money.get(v.col) ?? true, key: ks, name: kname,
               })),
             };
             newRows.set(key.code, nr);
@@ -471,7 +485,7 @@ function inferableColumns(g: Grid, t: TargetTable, layout: Layout): Map<number, 
       if (t.layout.columns.some((tcol) => headerScore(vc, tcol) > 0)) continue;
       // only a column whose own header cell is empty (the words it shows come from a merged group above)
       const last = layout.headerRows[layout.headerRows.length - 1];
-      if (g.raw(last, vc.col) !== null && !g.covered(last, vc.col)) continue;
+      if (g.raw(last, vc.col) !== null || g.covered(last, vc.col)) continue;
       void own;
       let sum = 0;
       let n = 0;

@@ -49,9 +49,9 @@ export function labelKey(s: string): string {
   return canonicalName(t);
 }
 
-const CODE_RE = /^(\d{3}(?:\d{2}){0,2})(?:(?=[^\d.])(.*))?$/;
+const CODE_RE = /^(\d{3}(?:\d{2}){0,2})(?:(?=[^\d.])([\s\S]*))?$/;
 /** a code written in parts: "201 03 01", "201.03.01", "201-03" (other offices' spacing), maybe followed by its name */
-const PARTED_CODE_RE = /^(\d{3})[ .·\-](\d{2})(?:[ .·\-](\d{2}))?(?![\d.])(?:\s*(.*))?$/;
+const PARTED_CODE_RE = /^(\d{3})[ .·\-](\d{2})(?:[ .·\-](\d{2}))?(?![\d.])(?:\s*([\s\S]*))?$/;
 
 /** "2010301", 2010301 or "2010301 行政运行" → { code, rest }. Only 3/5/7-digit codes (类/款/项). */
 export function parseCode(v: SourceValue | undefined): { code: string; rest: string } | null {
@@ -107,6 +107,19 @@ export function parseAmount(v: SourceValue | undefined): Parsed {
   if (n !== null && Number.isFinite(n)) return { kind: 'number', n: neg ? -n : n };
   if (/^[+-]?[\d.,\s]+$/.test(body) && /\d/.test(body)) return { kind: 'text', text: v.trim(), ambiguous: true };
   return { kind: 'text', text: v.trim() };
+}
+
+const CJK = '[\\u3400-\\u9fff\\uf900-\\ufaff（）()、]';
+const SPACE_IN_CJK = new RegExp(`(${CJK})[\\s\\u3000]+(?=${CJK})`, 'g');
+
+/**
+ * A 科目 name as the packet keeps it: line breaks and spaces typed inside a Chinese name dropped (行政\n运行,
+ * 一般 公共服务支出), another year's wording replaced by the set's (名称变体: 行政事业单位离退休 → …养老支出).
+ */
+export function cleanName(s: string): string {
+  let t = s.replace(/\s*[\r\n]+\s*/g, '').replace(SPACE_IN_CJK, '$1').trim();
+  for (const [from, to] of vocabulary().names) if (t.includes(from) && !t.includes(to)) t = t.replace(from, to);
+  return t;
 }
 
 /** A 金额单位 stated in a title line or a header: 金额单位：元, 单位：万元, （元）. */
