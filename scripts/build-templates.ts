@@ -164,6 +164,14 @@ function declare(id: string, kind: '层级' | '名称一致', params: string, me
 function tie(id: string, a: string, b: string, n: number, what: string, aName: string, bName: string, locate = a, severity: 'error' | 'warning' = 'error'): void {
   check(id, severity, `APPROX(${a},${b},${n})`, `${what}：${aName} {${a}} 与 ${bName} {${b}} 不等，差额 {${a}-(${b})}。`, locate);
 }
+/**
+ * a = Σ parts, unless every part is blank: a breakdown the source does not report (no 国内/国（境）外 split of
+ * 公务接待费, no 款 under an economic 类) is "not reported", not 0 — no finding (issue 12)
+ */
+function tieBreakdown(id: string, a: string, parts: string[], n: number, what: string, aName: string, bName: string, severity: 'error' | 'warning' = 'error'): void {
+  const sum = parts.join('+');
+  check(id, severity, `OR(COUNTA(${parts.join(',')})=0,APPROX(${a},${sum},${n}))`, `${what}：${aName} {${a}} 与 ${bName} {${sum}} 不等，差额 {${a}-(${sum})}。`, a);
+}
 
 // ---------------------------------------------------------------- sheets
 const names: DefinedName[] = [];
@@ -444,7 +452,8 @@ function table06(filled: boolean): SheetModel {
       const w0 = where.get(kids[0].code)!;
       const w1 = where.get(kids[kids.length - 1].code)!;
       const range = `${T}!${a1(w0.row, w0.col)}:${a1(w1.row, w1.col)}`;
-      tie(`06-${cls.code}`, at(cls.code), `SUM(${range})`, kids.length + 1, `公开06表 ${cls.code} ${cls.name}`, `${cls.code} 类`, `${cls.code}xx 各款之和`);
+      check(`06-${cls.code}`, 'error', `OR(COUNTA(${range})=0,APPROX(${at(cls.code)},SUM(${range}),${kids.length + 1}))`,
+        `公开06表 ${cls.code} ${cls.name}：${cls.code} 类 {${at(cls.code)}} 与 ${cls.code}xx 各款之和 {SUM(${range})} 不等，差额 {${at(cls.code)}-(SUM(${range}))}。`, at(cls.code));
     }
   }
   const personnel = `${T}!C${tr + 1}`;
@@ -481,10 +490,10 @@ function table09(filled: boolean): SheetModel {
   const X = (col: string, line: number) => `${T}!${col}${first + line + 1}`;
   for (const col of ['C', 'D', 'E']) {
     const colName = col === 'C' ? '年初预算数' : col === 'D' ? '全年预算数' : '决算数';
-    tie(`09-1${col}`, X(col, 0), `${X(col, 1)}+${X(col, 2)}+${X(col, 5)}`, 4, `公开09表 ${colName}`, '“三公”经费合计', '因公出国（境）费＋公务用车购置及运行维护费＋公务接待费');
-    tie(`09-2${col}`, X(col, 2), `${X(col, 3)}+${X(col, 4)}`, 3, `公开09表 ${colName}`, '公务用车购置及运行维护费', '购置费＋运行维护费');
+    tieBreakdown(`09-1${col}`, X(col, 0), [X(col, 1), X(col, 2), X(col, 5)], 4, `公开09表 ${colName}`, '“三公”经费合计', '因公出国（境）费＋公务用车购置及运行维护费＋公务接待费');
+    tieBreakdown(`09-2${col}`, X(col, 2), [X(col, 3), X(col, 4)], 3, `公开09表 ${colName}`, '公务用车购置及运行维护费', '购置费＋运行维护费');
   }
-  tie('09-3E', X('E', 5), `${X('E', 6)}+${X('E', 8)}`, 3, '公开09表 决算数', '公务接待费', '国内接待费＋国（境）外接待费');
+  tieBreakdown('09-3E', X('E', 5), [X('E', 6), X('E', 8)], 3, '公开09表 决算数', '公务接待费', '国内接待费＋国（境）外接待费');
   names.push({ name: '三公经费决算数', ref: `'${T}'!$E$${first + 1}` }, { name: '三公经费全年预算数', ref: `'${T}'!$D$${first + 1}` }, { name: '三公经费年初预算数', ref: `'${T}'!$C$${first + 1}` });
   b.notes(first + 21, ['注：1. 本表反映部门本年度财政拨款“三公”经费支出预决算情况。财政拨款包括一般公共预算财政拨款和政府性基金预算财政拨款。年初预算数为年初“三公”经费部门预算数；全年预算数为按规定程序调整调剂后的全年“三公”经费部门预算数；决算数为当年实际支出数。', '2. 当此表数据为空时，即本部门（单位）无财政拨款“三公”经费支出。']);
   return b.build('table', first, [1, first], false);
@@ -554,6 +563,7 @@ function buildPacket(filled: boolean): Packet {
   tie('X-03', '公开02表合计_D', '财政拨款本年收入合计', 2, '公开02表与公开04表', '公开02表 财政拨款收入合计', '公开04表 本年收入合计', '公开02表!D6');
   tie('X-04', '一般公共预算财政拨款收入', '财政拨款一般公共预算收入', 2, '公开01表与公开04表', '公开01表 一般公共预算财政拨款收入', '公开04表 一般公共预算财政拨款');
   tie('X-05', '政府性基金预算财政拨款收入', '财政拨款政府性基金收入', 2, '公开01表与公开04表', '公开01表 政府性基金预算财政拨款收入', '公开04表 政府性基金预算财政拨款');
+  emptyTableChecks();
   { const n = narrativeSheets({ sheets, filled, style: (st) => styles.get(st), inputs: JSON.parse(readFileSync(`${DIR}/narrative/inputs.json`, 'utf8')) as NarrativeInputs }); sheets.push(...n.sheets); names.push(...n.names); checks.push(...n.checks); } // NARRATIVE-HOOK: the narrative input sheets (上年数, 年初预算, 说明文字 …) are appended here (issue 6)
   formsBuildHook({ sheets, checks, names, styles, filled, dir: DIR }); // FORMS-HOOK: the 自评表 sheets, their checks and the 绩效自评汇总 sheet (issue 3)
   declare('X-N', '名称一致', '表=公开02表,公开03表,公开05表,公开07表,公开08表; 编码列=A; 名称列=B', '同一科目编码在各表中名称一致');
@@ -564,6 +574,35 @@ function buildPacket(filled: boolean): Packet {
     names: [...names],
     meta: { 模板套: 'jiangxi-2024', 模板套名称: '江西省 2024 年度部门决算公开', 格式版本: '1', 评分规则: 'stepped' },
   };
+}
+
+/**
+ * A 公开表 with no figure at all while the packet says it should have some (issue 12): its own finding, instead
+ * of only indirect 0.00 comparisons. 09 (三公) and 10 (资产) may be empty by their own notes; 07/08 only when the
+ * 政府性基金/国有资本经营 figures elsewhere are 0.
+ */
+function emptyTableChecks(): void {
+  const ranges: Record<string, string> = {
+    公开01表: '公开01表!C7:C37,公开01表!F7:F37',
+    公开02表: '公开02表!C6:I2000',
+    公开03表: '公开03表!C6:H2000',
+    公开04表: '公开04表!C7:C38,公开04表!G7:I38',
+    公开05表: '公开05表!C6:E2000',
+    公开06表: '公开06表!C6:C34,公开06表!F6:F34,公开06表!I6:I34',
+    公开07表: '公开07表!C7:H2000',
+    公开08表: '公开08表!C6:E2000',
+  };
+  const others = Object.entries(ranges).filter(([t]) => t !== '公开01表').map(([, r]) => r).join(',');
+  const add = (t: string, driver: string, why: string, at: string) => check(`${t.slice(2, 4)}-00`, 'error', `OR(COUNT(${ranges[t]})>0,${driver})`,
+    `${t}整张表为空（没有填报任何数），而${why}：请导入或填报${t}。`, `${t}!${at}`);
+  add('公开01表', `COUNT(${others})=0`, '其他公开表已有数', 'C7');
+  add('公开02表', 'ABS(本年收入合计)<0.005', '公开01表本年收入合计为 {本年收入合计}', 'C6');
+  add('公开03表', 'ABS(本年支出合计)<0.005', '公开01表本年支出合计为 {本年支出合计}', 'C6');
+  add('公开04表', 'ABS(一般公共预算财政拨款收入)+ABS(政府性基金预算财政拨款收入)+ABS(公开01表!C9)<0.005', '公开01表有财政拨款收入 {一般公共预算财政拨款收入+政府性基金预算财政拨款收入+公开01表!C9}', 'C7');
+  add('公开05表', 'ABS(一般公共预算本年支出)+ABS(一般公共预算财政拨款收入)<0.005', '公开01表一般公共预算财政拨款收入为 {一般公共预算财政拨款收入}', 'C6');
+  add('公开06表', 'ABS(公开05表合计_D)+ABS(公开03表合计_D)<0.005', '基本支出为 {MAX(公开05表合计_D,公开03表合计_D)}', 'C6');
+  add('公开07表', 'ABS(政府性基金本年支出)+ABS(政府性基金预算财政拨款收入)<0.005', '政府性基金预算财政拨款收入为 {政府性基金预算财政拨款收入}', 'C7');
+  add('公开08表', 'ABS(公开04表!I33)+ABS(公开01表!C9)<0.005', '国有资本经营预算财政拨款为 {MAX(公开04表!I33,公开01表!C9)}', 'C6');
 }
 
 async function main() {
