@@ -16,7 +16,7 @@ import { planForm, type PlannedForm } from './forms.js';
 import type { SourceBook, SourceSheet, SourceValue } from './source.js';
 import { vocabulary, type Vocabulary } from './vocabulary.js';
 import { analyzeTargets, type TargetCell, type TargetTable } from './target.js';
-import { headerAlias, parseAmount, parseCode, shortText, textOf, round2, toWan, UNIT_FACTOR, type Unit } from './text.js';
+import { headerAlias, labelKey, parseAmount, parseCode, shortText, textOf, round2, toWan, UNIT_FACTOR, type Unit } from './text.js';
 
 export type ImportPhase = '读取文件' | '识别表格' | '匹配单元格' | '插入科目行' | '写入公开包' | '计算上年数' | '完成';
 
@@ -231,6 +231,67 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
   };
   const variablePanel = t.variable?.panel;
 
+  // a fixed table written across (三公 as 合计 | 因公出国（境）费 | … over 预算数 | 决算数, one row of figures):
+  // each column's group header names the row, its own header the column
+  const across = t.variable ? null : acrossColumns(t, layout);
+  if (across) {
+    rep.notes.push(`本表按列排列（${across.size} 列，各列的上层表头是行名），已按行名和栏目对应。`);
+    let rows = 0;
+    for (let r = layout.dataTop; r < g.rowCount; r++) {
+      if (isNumberRow(g, r)) continue;
+      const figures = [...across.keys()].filter((c) => parseAmount(g.raw(r, c)).kind !== 'blank');
+      if (!figures.length) continue;
+      rows++;
+      for (const [col, { vc, label, leaf }] of across) {
+        const raw = g.raw(r, col);
+        const parsed = parseAmount(raw);
+        if (parsed.kind === 'blank') continue;
+        const key: RowKey = { label, name: label };
+        if (rows > 1) {
+          notPlaced(r, col, raw, '按列排列的表只能有一行数，本行之前已有一行数，无法确定放在哪一行', key, vc);
+          continue;
+        }
+        const candidates = t.byKey.get(`@${label}`) ?? [];
+        const probe: Column = { ...vc, parts: [leaf], canon: [leaf] };
+        let best = 0;
+        for (const c of candidates) best = Math.max(best, headerScore(probe, c.column));
+        const tc = best ? candidates.find((c) => !used.has(c) && headerScore(probe, c.column) === best) : undefined;
+        if (!tc) {
+          notPlaced(r, col, raw, best ? `「${label}」的「${leaf}」在本表中出现不止一次，已按第一次出现的导入` : `表头「${header(vc)}」在${t.sheet}中没有对应的栏目`, key, vc);
+          continue;
+        }
+        if (parsed.kind === 'text') {
+          notPlaced(r, col, raw, textReason(parsed), key, vc);
+          continue;
+        }
+        used.add(tc);
+        const unit: Unit = vc.unit ?? facts.unit ?? '万元';
+        const value = tc.money ? toWan(parsed.n, unit) : parsed.n;
+        if (tc.money && unit !== '万元') unitStat.converted++;
+        const st = stat(col);
+        st.targets.set(colLetters(tc.col), (st.targets.get(colLetters(tc.col)) ?? 0) + 1);
+        st.targetHeaders.add(header(tc.column));
+        st.placed++;
+        const rowLabel = tc.name || label;
+        if (tc.formula) {
+          plan.checks.push({ sheet: t.sheet, row: tc.row, col: tc.col, expected: value, source: ref(g.name, r, col), report: ctx.reportIndex, rowLabel, column: header(tc.column), raw });
+          continue;
+        }
+        pushCell({ sheet: t.sheet, row: tc.row, col: tc.col, value, kind: 'amount', source: ref(g.name, r, col), rowLabel, column: header(tc.column) });
+        rep.cellsPlaced++;
+        placedRows.add(String(tc.row));
+      }
+    }
+    rep.rowsPlaced = placedRows.size;
+    rep.unit = unitStat;
+    for (const [col, st] of colStats) {
+      const c = layout.columns[col];
+      rep.columns.push({ source: colLetters(col), header: c ? header(c) : '', targets: [...st.targets.keys()], ...(st.targetHeaders.size ? { targetHeader: [...st.targetHeaders].join('、') } : {}), placed: st.placed, notPlaced: st.notPlaced });
+    }
+    await progress(rowsTotalOf(g, layout));
+    return;
+  }
+
   const rowsTotal = Math.max(0, g.rowCount - layout.dataTop);
   let sinceTick = 0;
   const states = new Map(layout.panels.map((p) => [p, { lei: null, kuan: null } as CodeState]));
@@ -373,7 +434,7 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
           continue;
         }
         if (parsed.kind === 'text') {
-          notPlaced(r, vc.col, raw, `不是数字「${shortText(parsed.text)}」`, key, vc);
+          notPlaced(r, vc.col, raw, textReason(parsed), key, vc);
           continue;
         }
         if (parsed.kind === 'blank') {
@@ -469,6 +530,49 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
     }
     if (rep.rowsKept.length) rep.notes.push(`公开包${t.sheet}中有 ${rep.rowsKept.length} 个科目行源表中没有，保留原值：请核对是否应删除。`);
   }
+}
+
+function rowsTotalOf(g: Grid, layout: Layout): number {
+  return Math.max(0, g.rowCount - layout.dataTop);
+}
+
+/**
+ * A fixed table written across: value columns whose upper header words name rows of the table (after the
+ * set's row synonyms) and whose lowest word names a column. Null unless at least four columns read so.
+ */
+function acrossColumns(t: TargetTable, layout: Layout): Map<number, { vc: Column; label: string; leaf: string }> | null {
+  const out = new Map<number, { vc: Column; label: string; leaf: string }>();
+  const rowOf = (word: string): string | null => {
+    const k = labelKey(word);
+    if (t.byKey.has(`@${k}`)) return k;
+    for (const rs of vocabulary().rows) {
+      const to = rs.table.test(t.titleCanon) ? rs.labels.get(k) : undefined;
+      if (to && t.byKey.has(`@${to}`)) return to;
+    }
+    return null;
+  };
+  for (const p of layout.panels) {
+    if (p.label) continue;
+    for (const vc of p.values) {
+      if (vc.canon.length < 2) continue;
+      // the deepest group word that names a row: 公务用车购置及运行维护费 / 购置费 / 预算数 → 公务用车购置费
+      for (let i = vc.canon.length - 2; i >= 0; i--) {
+        const label = rowOf(vc.parts[i]);
+        if (label) {
+          out.set(vc.col, { vc, label, leaf: vc.canon[vc.canon.length - 1] });
+          break;
+        }
+      }
+    }
+  }
+  return out.size >= 4 ? out : null;
+}
+
+/** Why a text cell is not an amount: an ambiguous number is named as such, never guessed. */
+function textReason(p: { text: string; ambiguous?: boolean }): string {
+  return p.ambiguous
+    ? `数字写法有歧义「${shortText(p.text)}」（空格、逗号可能是千位分隔，也可能是小数点），未猜测：请改写为 1234.56 的形式后重新导入`
+    : `不是数字「${shortText(p.text)}」`;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
 } from './layout.js';
 import type { TargetTable } from './target.js';
 import { vocabulary } from './vocabulary.js';
-import { fold, headerAlias, headerCanon, parseCode, type Unit, detectUnit, unitNameIn, yearIn } from './text.js';
+import { fold, headerAlias, headerCanon, parseAmount, parseCode, type Unit, detectUnit, unitNameIn, yearIn } from './text.js';
 
 export const FORM = 'form' as const;
 
@@ -80,6 +80,20 @@ export function sourceLayout(g: Grid, t: TargetTable): Layout | null {
   const h = findHeaderRow(g, t);
   if (h < 0) return null;
   const header = [h];
+  // group headers above the row of column words (三公 as 合计 | 因公出国（境）费 | 公务用车… over 预算数 | 决算数):
+  // rows of two or more words, no title, unit or date line, no figures
+  for (let r = h - 1; r >= (g.top ?? 0) && header.length < 4; r--) {
+    let words = 0;
+    let other = false;
+    for (let c = 0; c < g.colCount; c++) {
+      const v = g.raw(r, c);
+      if (v === null) continue;
+      if (typeof v !== 'string' || /单位|表\s*$|年度|日期|^附件/.test(v.normalize('NFKC')) || parseAmount(v).kind === 'number') other = true;
+      else words++;
+    }
+    if (other || words < 2) break;
+    header.unshift(r);
+  }
   const numbers: number[] = [];
   let r = h + 1;
   let blanks = 0;
