@@ -1,14 +1,15 @@
 /**
  * juesuan import <源文件.xlsx|.xls> --into <packet.xlsx> [--as prior-year] --out <packet.xlsx> [--report r.json]
  *   [--template <tables.xlsx>] [--keep-existing]
- * Exit 0: imported; 1: imported, but some cells (or 上年数 items) were not placed; 2: unreadable source or packet,
+ * Exit 0: every amount of the source placed (or verified against a computed total); 1: imported, but amounts (or
+ * 上年数 items) were not placed — a one-line Chinese summary on stderr; 2: unreadable source or packet,
  * or nothing in the source could be recognised (then no packet is written).
  */
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PacketSession } from '../shared/engine.js';
 import { PacketError } from '../shared/errors.js';
-import { importWorkbook, loadVocabulary, reportText, type ImportReport, type Vocabulary } from '../shared/import/index.js';
+import { importWorkbook, loadVocabulary, reportText, summaryLine, type ImportReport, type Vocabulary } from '../shared/import/index.js';
 import type { Packet } from '../shared/model.js';
 import { readPacket, writePacket } from '../shared/xlsx.js';
 import { saveAtomic } from '../node/atomic-save.js';
@@ -42,8 +43,9 @@ function vocabularyFor(packet: Packet): Vocabulary {
   return loadVocabulary(json, `导入词表 ${path} `);
 }
 
+/** Amounts of the source not placed (labels, 栏次 numbers and code fragments are not amounts), and 上年数 items not filled. */
 function notPlacedCount(r: ImportReport): number {
-  return r.summary.cellsNotPlaced + (r.priorYear?.notFilled.length ?? 0);
+  return r.summary.amountsNotPlaced + (r.priorYear?.notFilled.length ?? 0);
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -78,5 +80,9 @@ export async function run(args: string[]): Promise<number> {
   const bytes = await writePacket(result.session ? result.session.toPacket() : session.toPacket());
   // the packet written over keeps its previous version as a backup beside it
   await saveAtomic(out, bytes);
-  return notPlacedCount(report) > 0 ? EXIT_FINDINGS : EXIT_OK;
+  if (notPlacedCount(report) > 0) {
+    process.stderr.write(summaryLine(report) + '\n');
+    return EXIT_FINDINGS;
+  }
+  return EXIT_OK;
 }

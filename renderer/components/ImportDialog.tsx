@@ -84,7 +84,7 @@ async function confirmImport(): Promise<void> {
     }
     const s = result.report.summary;
     closeImport();
-    say(`已导入「${file.name}」：放入 ${s.cellsPlaced} 个单元格，新增科目行 ${s.rowsInserted} 行，未放入 ${s.cellsNotPlaced} 个。`);
+    say(`已导入「${file.name}」：金额 ${s.amounts} 个，放入 ${s.amountsPlaced}，未放入 ${s.amountsNotPlaced}；新增科目行 ${s.rowsInserted} 行。`);
   } catch (e) {
     useImport.setState({ stage: 'error', error: e instanceof PacketError ? e.message : `导入失败：${(e as Error).message}` });
   }
@@ -114,6 +114,11 @@ function SheetBlock({ sh }: { sh: SheetReport }) {
         )}
       </h4>
       {sh.reason && <p className="warn">原因：{sh.reason}</p>}
+      {sh.amounts && sh.amounts.total > 0 && (
+        <p className={sh.amounts.notPlaced ? 'warn' : ''} data-testid="import-amounts">
+          金额 {sh.amounts.total} 个：放入 {sh.amounts.placed}，未放入 {sh.amounts.notPlaced}
+        </p>
+      )}
       {sh.unit && <p>{unitText(sh)}</p>}
       {sh.table && !sh.reason && (
         <p>
@@ -154,8 +159,11 @@ function Report({ report }: { report: ImportReport }) {
     <div className="import-report" data-testid="import-report">
       <p className="import-summary" data-testid="import-summary">
         {report.file}（{report.format}{report.mode === 'prior-year' ? '，作为上年数' : ''}）：{s.sheets} 个工作表，识别 {s.tables} 张表；
-        放入 {s.cellsPlaced} 个单元格，新增科目行 {s.rowsInserted} 行，未放入 {s.cellsNotPlaced} 个，覆盖已有数 {s.overwrites} 个。
+        金额 {s.amounts} 个：放入 {s.amountsPlaced}，未放入 {s.amountsNotPlaced}；新增科目行 {s.rowsInserted} 行，覆盖已有数 {s.overwrites} 个。
       </p>
+      {report.tablesWithoutSource && report.tablesWithoutSource.length > 0 && (
+        <p className="muted" data-testid="import-no-source">源文件中没有这些表（未导入，保持原样）：{report.tablesWithoutSource.join('、')}</p>
+      )}
       {report.notes.map((n, i) => <p key={i} className="warn">注意：{n}</p>)}
       {report.priorYear && (
         <section className="import-sheet">

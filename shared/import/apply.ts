@@ -186,7 +186,7 @@ export async function applyPlan(session: PacketSession, plan: ImportPlan, opts: 
   for (const c of plan.cells) {
     const row = resolve(c.sheet, c.row, c.code, c.codeCol);
     if (row < 0) {
-      report.sheets[c.report]?.notPlaced.push({ cell: c.source, value: c.value ?? '', reason: `公开包的${c.sheet}中没有科目 ${c.code} 的行，无法放入`, row: c.rowLabel, column: c.column });
+      report.sheets[c.report]?.notPlaced.push({ cell: c.source, value: c.value ?? '', reason: `公开包的${c.sheet}中没有科目 ${c.code} 的行，无法放入`, row: c.rowLabel, column: c.column, amount: c.kind === 'amount' });
       if (c.kind === 'amount' && report.sheets[c.report]) report.sheets[c.report].cellsPlaced--;
       continue;
     }
@@ -228,7 +228,7 @@ export async function applyPlan(session: PacketSession, plan: ImportPlan, opts: 
     }
     const rep = c ? report.sheets[c.report] : undefined;
     if (rep && c) {
-      rep.notPlaced.push({ cell: c.source, value: c.value ?? '', reason: `公开包拒绝写入 ${rj.sheet}!${a1(rj.row, rj.col)}：${rj.reason}`, row: c.rowLabel, column: c.column });
+      rep.notPlaced.push({ cell: c.source, value: c.value ?? '', reason: `公开包拒绝写入 ${rj.sheet}!${a1(rj.row, rj.col)}：${rj.reason}`, row: c.rowLabel, column: c.column, amount: c.kind === 'amount' });
       if (c.kind === 'amount') rep.cellsPlaced--;
     } else report.notes.push(`${rj.sheet}!${a1(rj.row, rj.col)} 未写入：${rj.reason}`);
   }
@@ -240,7 +240,7 @@ export async function applyPlan(session: PacketSession, plan: ImportPlan, opts: 
       }
       const rep = report.sheets[c.report];
       if (!rep) continue;
-      rep.notPlaced.push({ cell: c.source, value: c.value ?? '', reason: `公开包中已有数「${c.before}」，按选择保留原值、未覆盖`, row: c.rowLabel, column: c.column });
+      rep.notPlaced.push({ cell: c.source, value: c.value ?? '', reason: `公开包中已有数「${c.before}」，按选择保留原值、未覆盖`, row: c.rowLabel, column: c.column, amount: c.kind === 'amount' });
       if (c.kind === 'amount') rep.cellsPlaced--;
     }
     report.overwrites = [];
@@ -261,8 +261,10 @@ export async function applyPlan(session: PacketSession, plan: ImportPlan, opts: 
       reason: `${ck.sheet}!${a1(Math.max(row, 0), ck.col)} 由公式计算（${ck.column}），不导入；公开包算得 ${got ?? '空'}，与源表的 ${ck.expected} 不一致`,
       row: ck.rowLabel,
       column: ck.column,
+      amount: true,
     });
   }
+  for (const sh of report.sheets) sh.cellsToVerify = 0;
   report.applied = true;
   report.summary = summarize(report);
   emit('完成', steps);

@@ -31,9 +31,9 @@ export function loadVocabulary(json: unknown, where = '导入词表'): Vocabular
 export type { ImportPlan, ImportProgress, ImportPhase, ProgressFn, PlannedCell } from './plan.js';
 export type { ApplyOptions } from './apply.js';
 export type {
-  ImportReport, SheetReport, NotPlacedCell, Overwrite, ColumnPlacement, UnitConversion, PriorYearItem, ImportMode,
+  ImportReport, SheetReport, AmountCount, NotPlacedCell, Overwrite, ColumnPlacement, UnitConversion, PriorYearItem, ImportMode,
 } from './report.js';
-export { reportText, summarize } from './report.js';
+export { amountsOf, reportText, summarize, summaryLine } from './report.js';
 export { readSource, type SourceBook, type SourceSheet, type SourceFormat } from './source.js';
 export { PRIOR_SHEET, sheetsOf } from './prior.js';
 export { parseAmount, toWan, round2, detectUnit, labelKey, parseCode } from './text.js';

@@ -157,15 +157,25 @@ export function headerScore(s: Column, t: Column): number {
   return score;
 }
 
-/** Every figure of a sheet that is not imported at all, so the report still names it. */
+/** A source value that is an amount: a number, or a number written ambiguously ("1 234,56"). */
+function isAmount(v: SourceValue): boolean {
+  const p = parseAmount(v);
+  return p.kind === 'number' || (p.kind === 'text' && !!p.ambiguous);
+}
+
+/**
+ * Every figure of a sheet that is not imported at all, so the report still names it. A 栏次 row's numbers and
+ * a 科目编码 are figures the report names, but not amounts.
+ */
 function listFigures(g: Grid, fromRow: number, reason: string, out: NotPlacedCell[], figuresOnly: boolean): void {
-  for (let r = fromRow; r < g.rowCount; r++) {
+  for (let r = Math.max(fromRow, g.top ?? 0); r < g.rowCount; r++) {
+    const numbers = isNumberRow(g, r);
     for (let c = 0; c < g.colCount; c++) {
       const v = g.raw(r, c);
       if (v === null) continue;
       const p = parseAmount(v);
       if (figuresOnly && p.kind !== 'number') continue;
-      out.push({ cell: ref(g.name, r, c), value: typeof v === 'string' ? shortText(v, 60) : v, reason });
+      out.push({ cell: ref(g.name, r, c), value: typeof v === 'string' ? shortText(v, 60) : v, reason, amount: !numbers && isAmount(v) && !parseCode(v) });
     }
   }
 }
@@ -222,6 +232,7 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
       reason,
       ...(key ? { row: key.code ? `${key.code}${key.name ? ' ' + key.name : ''}` : key.name } : {}),
       ...(col && col.parts.length ? { column: header(col) } : {}),
+      amount: isAmount(value),
     });
     if (col) stat(col.col).notPlaced++;
   };
@@ -274,6 +285,7 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
         st.placed++;
         const rowLabel = tc.name || label;
         if (tc.formula) {
+          rep.cellsToVerify = (rep.cellsToVerify ?? 0) + 1;
           plan.checks.push({ sheet: t.sheet, row: tc.row, col: tc.col, expected: value, source: ref(g.name, r, col), report: ctx.reportIndex, rowLabel, column: header(tc.column), raw });
           continue;
         }
@@ -461,6 +473,7 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
         s.targetHeaders.add(header(tc.column));
         s.placed++;
         if (tc.formula) {
+          rep.cellsToVerify = (rep.cellsToVerify ?? 0) + 1;
           plan.checks.push({ sheet: t.sheet, row: tc.row, ...(codeRowOfVariable ? { code: key.code, codeCol: t.variable!.codeCol } : {}), col: tc.col, expected: value, source: ref(g.name, r, vc.col), report: ctx.reportIndex, rowLabel, column, raw });
           continue;
         }
@@ -756,6 +769,9 @@ export async function planBook(book: SourceBook, session: PacketSession, opts: P
     }
     doneRows += g.rowCount - (g.top ?? 0);
     emit('匹配单元格', doneRows);
+  }
+  if (opts.mode === 'current') {
+    report.tablesWithoutSource = targets.filter((t) => !taken.has(t.sheet)).map((t) => t.sheet);
   }
   // a table continued over several sheets added rows from each: one insertion per packet sheet, in code order
   const bySheet = new Map<string, PlannedRows>();

@@ -14,6 +14,16 @@ export interface NotPlacedCell {
   row?: string;
   /** the column's header as the source writes it */
   column?: string;
+  /** an amount of the source (not a label, a 栏次 number or a code fragment): the import must account for it */
+  amount?: boolean;
+}
+
+/** Every amount of a source table accounted for: placed, verified against a computed cell, or not placed. */
+export interface AmountCount {
+  total: number;
+  placed: number;
+  verified: number;
+  notPlaced: number;
 }
 
 export interface ColumnPlacement {
@@ -62,6 +72,10 @@ export interface SheetReport {
   cellsCleared: number;
   notPlaced: NotPlacedCell[];
   notes: string[];
+  /** figures of computed cells still to be compared with the packet's result (the plan, before applying) */
+  cellsToVerify?: number;
+  /** filled by summarize */
+  amounts?: AmountCount;
 }
 
 export interface Overwrite {
@@ -91,6 +105,8 @@ export interface ImportReport {
   /** non-empty packet inputs the import replaces (or, applied without overwriting, kept) */
   overwrites: Overwrite[];
   priorYear?: { filled: PriorYearItem[]; notFilled: PriorYearItem[] };
+  /** tables of the set that no source sheet was recognised for (current mode) */
+  tablesWithoutSource?: string[];
   notes: string[];
   summary: {
     sheets: number;
@@ -100,11 +116,29 @@ export interface ImportReport {
     cellsNotPlaced: number;
     rowsInserted: number;
     overwrites: number;
+    /** amounts of the source, all sheets */
+    amounts: number;
+    amountsPlaced: number;
+    amountsVerified: number;
+    amountsNotPlaced: number;
   };
 }
 
+export function amountsOf(s: SheetReport): AmountCount {
+  const notPlaced = s.notPlaced.filter((c) => c.amount).length;
+  // before applying, a figure over a computed cell counts as verified-to-be; applying decides
+  const verified = s.cellsVerified + (s.cellsToVerify ?? 0);
+  return { total: s.cellsPlaced + verified + notPlaced, placed: s.cellsPlaced + verified, verified, notPlaced };
+}
+
 export function summarize(r: ImportReport): ImportReport['summary'] {
+  for (const s of r.sheets) s.amounts = amountsOf(s);
+  const sum = (k: keyof AmountCount) => r.sheets.reduce((n, s) => n + (s.amounts?.[k] ?? 0), 0);
   return {
+    amounts: sum('total'),
+    amountsPlaced: sum('placed'),
+    amountsVerified: sum('verified'),
+    amountsNotPlaced: sum('notPlaced'),
     sheets: r.sheets.length,
     tables: r.sheets.filter((s) => s.table && !s.reason).length,
     cellsPlaced: r.sheets.reduce((n, s) => n + s.cellsPlaced, 0),
@@ -138,6 +172,8 @@ export function reportText(r: ImportReport, maxCells = 50): string {
             : `  金额单位：未注明，按万元导入，请核对。`,
       );
     }
+    const am = amountsOf(sh);
+    if (am.total) lines.push(`  金额 ${am.total} 个：放入 ${am.placed}，未放入 ${am.notPlaced}${am.verified ? `（放入中 ${am.verified} 个是与公开包计算结果核对的合计）` : ''}`);
     if (sh.table && !sh.reason) {
       lines.push(`  放入 ${sh.cellsPlaced} 个单元格（${sh.rowsPlaced} 行），核对一致的合计 ${sh.cellsVerified} 个，清空 ${sh.cellsCleared} 个。`);
       if (sh.rowsInserted.length) lines.push(`  新增科目行 ${sh.rowsInserted.length} 行：${sh.rowsInserted.slice(0, 10).join('、')}${sh.rowsInserted.length > 10 ? ' …' : ''}`);
@@ -163,7 +199,23 @@ export function reportText(r: ImportReport, maxCells = 50): string {
     for (const i of r.priorYear.filled) lines.push(`  ${i.item}：${i.value}`);
     for (const i of r.priorYear.notFilled) lines.push(`  ${i.item}：未填（${i.reason}）`);
   }
+  if (r.tablesWithoutSource?.length) lines.push(`源文件中没有这些表（未导入，保持原样）：${r.tablesWithoutSource.join('、')}`);
   for (const n of r.notes) lines.push(`注意：${n}`);
+  lines.push(`金额：共 ${s.amounts} 个，放入 ${s.amountsPlaced}，未放入 ${s.amountsNotPlaced}。`);
   lines.push(`合计：放入 ${s.cellsPlaced} 个单元格，新增科目行 ${s.rowsInserted} 行，未放入 ${s.cellsNotPlaced} 个，覆盖已有数 ${s.overwrites} 个。`);
   return lines.join('\n');
+}
+
+/** The one-line Chinese summary for stderr when an import leaves amounts (or 上年数 items) not placed. */
+export function summaryLine(r: ImportReport): string {
+  const s = summarize(r);
+  const parts: string[] = [];
+  if (s.amountsNotPlaced) {
+    const where = r.sheets.filter((x) => (x.amounts?.notPlaced ?? 0) > 0).map((x) => `${x.sheet} ${x.amounts!.notPlaced} 个`);
+    parts.push(`源文件共 ${s.amounts} 个金额，${s.amountsNotPlaced} 个未放入（${where.slice(0, 4).join('、')}${where.length > 4 ? ' 等' : ''}）`);
+  }
+  const notFilled = r.priorYear?.notFilled.length ?? 0;
+  if (notFilled) parts.push(`上年数 ${notFilled} 项未填`);
+  if (!parts.length) return '';
+  return `导入完成，但${parts.join('；')}：逐个原因见导入报告。`;
 }

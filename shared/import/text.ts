@@ -51,7 +51,7 @@ export function labelKey(s: string): string {
 
 const CODE_RE = /^(\d{3}(?:\d{2}){0,2})(?:(?=[^\d.])([\s\S]*))?$/;
 /** a code written in parts: "201 03 01", "201.03.01", "201-03" (other offices' spacing), maybe followed by its name */
-const PARTED_CODE_RE = /^(\d{3})[ .·\-](\d{2})(?:[ .·\-](\d{2}))?(?![\d.])(?:\s*([\s\S]*))?$/;
+const PARTED_CODE_RE = /^(\d{3})[ .·-](\d{2})(?:[ .·-](\d{2}))?(?![\d.])(?:\s*([\s\S]*))?$/;
 
 /** "2010301", 2010301 or "2010301 行政运行" → { code, rest }. Only 3/5/7-digit codes (类/款/项). */
 export function parseCode(v: SourceValue | undefined): { code: string; rest: string } | null {
