@@ -34,7 +34,7 @@ export type {
   ImportReport, SheetReport, AmountCount, NotPlacedCell, Overwrite, ColumnPlacement, UnitConversion, PriorYearItem, ImportMode,
 } from './report.js';
 export { amountsOf, reportText, summarize, summaryLine } from './report.js';
-export { readSource, type SourceBook, type SourceSheet, type SourceFormat } from './source.js';
+export { readSource, decodeText, MAX_SOURCE_ROWS, MAX_SOURCE_COLS, MAX_SOURCE_CELLS, type SourceBook, type SourceSheet, type SourceFormat } from './source.js';
 export { PRIOR_SHEET, sheetsOf } from './prior.js';
 export { parseAmount, toWan, round2, detectUnit, labelKey, parseCode } from './text.js';
 

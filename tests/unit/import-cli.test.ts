@@ -77,7 +77,7 @@ describe('bin/juesuan import', () => {
   };
 
   it.each([
-    ['a text file named .xls', () => bad('notes.xls', '这不是表格'), /不是可识别的 Excel 工作簿/],
+    ['a text file named .xls', () => bad('notes.xls', '这不是表格'), /不是可识别的表格文件/],
     ['a truncated .xlsx', () => bad('cut.xlsx', bytesOf(REFERENCE).subarray(0, 5000)), /已损坏或不完整/],
     ['a missing file', () => join(dir, 'nope.xlsx'), /找不到文件/],
     ['a workbook with no disclosure table', () => plain, /没有识别出任何公开表/],
