@@ -95,6 +95,8 @@ export interface Column {
   level?: number;
   /** a unit stated in the header, e.g. 决算数（元） */
   unit?: Unit;
+  /** the lowest header row leaves this column blank: its words are a group's (支出 over 项目 | 金额 | …) */
+  inherited?: boolean;
 }
 
 export interface Panel {
@@ -175,7 +177,9 @@ export function buildColumns(g: Grid, headerRows: number[], numberRows: number[]
         }
       }
     }
-    cols.push({ col: c, parts, canon, role: cls.role, ...(cls.level !== undefined ? { level: cls.level } : {}), ...(unit ? { unit } : {}) });
+    const lowest = headerRows[headerRows.length - 1];
+    const inherited = canon.length > 0 && lowest !== undefined && g.shown(lowest, c) === null;
+    cols.push({ col: c, parts, canon, role: cls.role, ...(cls.level !== undefined ? { level: cls.level } : {}), ...(unit ? { unit } : {}), ...(inherited ? { inherited } : {}) });
   }
   return cols;
 }

@@ -148,7 +148,7 @@ export function headerScore(s: Column, t: Column): number {
   if (sl === tl) score = 2;
   else if (headerAlias(sl) === headerAlias(tl)) score = 1;
   // a one-list source names the panel (人员经费) where the set names the panel above its 金额 column
-  else if (s.canon.length === 1 && t.canon.slice(0, -1).some((p) => headerAlias(p) === headerAlias(sl))) return 1;
+  else if (s.canon.length === 1 && !s.inherited && t.canon.slice(0, -1).some((p) => headerAlias(p) === headerAlias(sl))) return 1;
   else return 0;
   const sp = s.canon.slice(0, -1);
   const tp = t.canon.slice(0, -1).map(headerAlias);
@@ -601,8 +601,7 @@ function inferableColumns(g: Grid, t: TargetTable, layout: Layout): Map<number, 
       const own = vc.canon.length ? vc.canon[vc.canon.length - 1] : '';
       if (t.layout.columns.some((tcol) => headerScore(vc, tcol) > 0)) continue;
       // only a column whose own header cell is empty (the words it shows come from a merged group above)
-      const last = layout.headerRows[layout.headerRows.length - 1];
-      if (g.raw(last, vc.col) !== null || g.covered(last, vc.col)) continue;
+      if (vc.canon.length && !vc.inherited) continue;
       void own;
       let sum = 0;
       let n = 0;
@@ -714,6 +713,7 @@ export async function planBook(book: SourceBook, session: PacketSession, opts: P
     if (u.parts > 1) r.sheet = `${r.sheet}（第 ${(u.grid.top ?? 0) + 1} 行起）`;
     return r;
   });
+  const setHidden = new Set(['审核', '公开包信息', ...session.packet.sheets.filter((x) => x.hidden).map((x) => x.name)]);
   // visible sheets first: a hidden copy of a table (report-software helpers) must not take its place
   const order = units.map((_u, i) => i).sort((a, b) => Number(book.sheets[units[a].sheet].hidden) - Number(book.sheets[units[b].sheet].hidden) || a - b);
   for (const i of order) {
@@ -721,6 +721,12 @@ export async function planBook(book: SourceBook, session: PacketSession, opts: P
     const rep = report.sheets[i];
     const hidden = book.sheets[units[i].sheet].hidden;
     const ctx: SheetContext = { session, plan, mode: opts.mode, reportIndex: i };
+    // the set's own hidden machinery (审核, 公开包信息, 自评评分规则) in a filled copy of its template: not data
+    if (hidden && setHidden.has(book.sheets[units[i].sheet].name)) {
+      rep.reason = `本套模板自带的隐藏工作表「${book.sheets[units[i].sheet].name}」（审核公式、设置等），不是数据，不导入`;
+      doneRows += g.rowCount - (g.top ?? 0);
+      continue;
+    }
     const rec = recognize(g, targets);
     if (hidden) rep.notes.push('这是隐藏的工作表。');
     rep.title = rec.title;

@@ -239,10 +239,16 @@ function bookOf(wb: XLSX.WorkBook, format: SourceFormat, what: string): SourceBo
  * SheetJS builds anything — rows, cells and the spans a cell claims.
  */
 function readHtml(html: string, format: SourceFormat, what: string): SourceBook {
-  const tables = html.split(/<table[\s>]/i).length - 1;
-  if (tables === 0) throw new PacketError(`${what}是网页文件，但其中没有表格（<table>），无法导入。`);
-  const rows = (html.match(/<tr[\s>]/gi) ?? []).length;
-  const cells = (html.match(/<t[dh][\s>]/gi) ?? []).length;
+  if (!/<table[\s>]/i.test(html)) throw new PacketError(`${what}是网页文件，但其中没有表格（<table>），无法导入。`);
+  // counted with a scan that stops at the budget: a 4.5-million-cell page is refused without building arrays of it
+  const count = (re: RegExp, limit: number): number => {
+    let n = 0;
+    re.lastIndex = 0;
+    while (re.exec(html) && ++n <= limit);
+    return n;
+  };
+  const rows = count(/<tr[\s>]/gi, MAX_SOURCE_ROWS + 1);
+  const cells = count(/<t[dh][\s>]/gi, MAX_SOURCE_CELLS + 1);
   let widest = 0;
   let tallest = 0;
   for (const m of html.matchAll(/\b(colspan|rowspan)\s*=\s*["']?(\d+)/gi)) {
@@ -251,8 +257,9 @@ function readHtml(html: string, format: SourceFormat, what: string): SourceBook 
     else tallest = Math.max(tallest, n);
   }
   const sheet = format === 'mhtml' ? '网页' : 'Sheet1';
-  if (cells > MAX_SOURCE_CELLS) throw tooBig(what, sheet, `${cells.toLocaleString('en-US')} 个单元格`);
-  checkBudget(what, sheet, Math.max(rows, tallest), widest, cells);
+  if (cells > MAX_SOURCE_CELLS) throw tooBig(what, sheet, `超过 ${MAX_SOURCE_CELLS.toLocaleString('en-US')} 个单元格`);
+  if (rows > MAX_SOURCE_ROWS) throw tooBig(what, sheet, `超过 ${MAX_SOURCE_ROWS.toLocaleString('en-US')} 行`);
+  checkBudget(what, sheet, tallest, widest, cells);
   let wb: XLSX.WorkBook;
   try {
     // raw: the cell text as written; parseAmount decides what is a number (and refuses "1 234,56")
@@ -389,10 +396,10 @@ function fromSheetJs(name: string, ws: XLSX.WorkSheet, hidden: boolean, what: st
       if (c > lastCol) lastCol = c;
     }
   }
-  // the declared size counts only when cells really lie out there (formatting alone reaches far in some files)
-  const rowsSeen = lastRow + 1;
-  const rows = rowsSeen > MAX_SOURCE_ROWS && declared ? Math.max(rowsSeen, declared.e.r + 1) : rowsSeen;
-  checkBudget(what, name, rows, lastCol + 1, count);
+  // the declared extent (BIFF DIMENSIONS, SpreadsheetML's farthest cell) names the size of what was not parsed
+  const rows = Math.max(lastRow + 1, declared ? declared.e.r + 1 : 0);
+  const cols = Math.max(lastCol + 1, declared ? declared.e.c + 1 : 0);
+  checkBudget(what, name, rows, cols, count);
   const cells: SourceValue[][] = [];
   const uncached = new Set<number>();
   data.forEach((row, r) => {
