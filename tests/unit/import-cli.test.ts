@@ -8,6 +8,7 @@ import type { ImportReport } from '../../shared/import/index.js';
 import { readPacket } from '../../shared/xlsx.js';
 import { otherRegion, reportSoftware, toBytes } from '../fixtures/import/build.js';
 import { juesuan } from '../helpers/cli.js';
+import { VARIANTS, variantBytes } from '../fixtures/import/variants.js';
 import { bytesOf, EMPTY_TABLES, loadPacket, REFERENCE } from '../helpers/packets.js';
 
 let dir: string;
@@ -89,6 +90,22 @@ describe('bin/juesuan import', () => {
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
     expect(readdirSync(dir)).not.toContain(out.split('/').pop());
   });
+
+  it('issue 12: a GBK HTML ".xls" of another office: exit 0, stderr empty; an ambiguous number: exit 1 and one Chinese line on stderr', async () => {
+    const ref = await loadPacket(REFERENCE);
+    const spec = VARIANTS.find((v) => v.format === 'html-gbk')!;
+    const { bytes } = await variantBytes(ref, spec);
+    const html = bad('网页导出.xls', bytes);
+    const ok = juesuan('import', html, '--into', EMPTY_TABLES, '--out', join(dir, 'html.xlsx'));
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/金额：共 \d+ 个，放入 \d+，未放入 0。/);
+    const csv = bad('歧义.csv', '国有资本经营预算财政拨款支出决算表\r\n金额单位：万元\r\n科目编码,科目名称,本年支出合计,基本支出,项目支出\r\n,合计,"1 234,56",,"1 234,56"\r\n');
+    const r = juesuan('import', csv, '--into', EMPTY_TABLES, '--out', join(dir, 'csv.xlsx'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('导入完成，但源文件共 2 个金额，2 个未放入（CSV 2 个）：逐个原因见导入报告。\n');
+    expect(r.stdout).toContain('CSV!C4「1 234,56」（合计 / 本年支出合计）：数字写法有歧义');
+  }, 240_000);
 
   it('exit 2 for bad usage', () => {
     expect(juesuan('import', other, '--out', join(dir, 'x.xlsx')).code).toBe(2);
