@@ -54,8 +54,12 @@ describe('导入', () => {
     const dialog = page.locator('[data-testid="import-dialog"]');
     await page.waitForSelector('[data-testid="import-dialog"][data-stage="review"]', { timeout: 60_000 });
     const summary = await page.locator('[data-testid="import-summary"]').textContent();
-    expect(summary).toContain(`放入 ${s.cellsPlaced} 个单元格`);
+    expect(summary).toContain(`金额 ${s.amounts} 个：放入 ${s.amounts}，未放入 0`);
     expect(summary).toContain(`新增科目行 ${s.rowsInserted} 行`);
+    // issue 12: every amount accounted for, per source table
+    const amounts = await page.locator('[data-testid="import-amounts"]').allTextContents();
+    expect(amounts).toEqual(expected.report.sheets.filter((x) => x.amounts!.total > 0).map((x) => `金额 ${x.amounts!.total} 个：放入 ${x.amounts!.total}，未放入 0`));
+    expect(amounts.length).toBe(9);
     expect(summary).toContain(`识别 ${s.tables} 张表`);
     // per source sheet: the table it was taken for, and the 元 → 万元 conversion
     const targets = await page.locator('[data-testid="import-target"]').allTextContents();
