@@ -119,8 +119,8 @@ export function formCheckDefs(s: SheetModel): CheckDef[] {
 // ---------------------------------------------------------------- target vs 实际完成值
 
 const OPS: [RegExp, string][] = [
-  [/^(≥|>=|＞=|不低于|不少于|大于等于|达到)/, '≥'],
-  [/^(≤|<=|＜=|不高于|不超过|不多于|小于等于)/, '≤'],
+  [/^(≥|≧|⩾|>=|＞=|不低于|不少于|大于等于|达到)/, '≥'],
+  [/^(≤|≦|⩽|<=|＜=|不高于|不超过|不多于|小于等于)/, '≤'],
   [/^(>|＞|大于|超过|高于)/, '>'],
   [/^(<|＜|小于|低于)/, '<'],
   [/^(=|＝|等于)/, '='],
@@ -129,14 +129,15 @@ const OPS: [RegExp, string][] = [
 /** "≥95%" → { op: '≥', value: 95 }; only targets with an explicit comparison are compared. */
 export function parseTarget(v: CellValue): { op: string; value: number; text: string } | null {
   if (typeof v !== 'string') return null;
-  const t = v.replace(/\s+/g, '');
+  // other offices' forms write full-width and small-form operators (＞90%, ﹦100%, ﹥): NFKC makes them ASCII
+  const t = v.normalize('NFKC').replace(/\s+/g, '');
   for (const [re, op] of OPS) {
     const m = re.exec(t);
     if (!m) continue;
     const rest = t.slice(m[0].length);
     const n = /^(-?\d+(?:\.\d+)?)(%|％)?([^\d.]*)$/.exec(rest);
     if (!n || /左右|约/.test(n[3])) return null;
-    return { op, value: Number(n[1]), text: t };
+    return { op, value: Number(n[1]), text: v.replace(/\s+/g, '') };
   }
   return null;
 }
