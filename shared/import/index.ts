@@ -56,7 +56,7 @@ export type ImportResult = ApplyResult;
 export async function planImport(bytes: Uint8Array, session: PacketSession, opts: ImportOptions): Promise<ImportPlan> {
   const file = opts.file ?? '源文件';
   opts.onProgress?.({ phase: '读取文件', done: 0, total: 1, fraction: 0 });
-  const book = await readSource(bytes, `源文件「${file}」`);
+  const book = await readSource(bytes, `源文件「${file}」`, opts.file);
   opts.onProgress?.({ phase: '读取文件', done: 1, total: 1, fraction: 0.25 });
   return planSource(book, session, { ...opts, file });
 }

@@ -121,13 +121,16 @@ export function decodeText(b: Uint8Array, declared?: string | null): { text: str
   }
 }
 
-function sniffText(b: Uint8Array): 'xml' | 'html' | 'mhtml' | 'csv' | null {
+function sniffText(b: Uint8Array, name?: string): 'xml' | 'html' | 'mhtml' | 'csv' | null {
   // the markers are ASCII; the head read byte by byte is enough to tell the kinds apart
   const head = ascii(b, 0, 4096).trimStart().toLowerCase();
   if (head.startsWith('<?xml') && head.includes('urn:schemas-microsoft-com:office:spreadsheet')) return 'xml';
   if (/^(mime-version:|from:|subject:|date:|content-type:\s*multipart\/related)/.test(head) && /multipart\/related/.test(head)) return 'mhtml';
   if (/^<(!doctype html|html|table|meta|head|body|style|!--)/.test(head) || (head.startsWith('<?xml') && head.includes('<html'))) return 'html';
   if (/<table[\s>]/.test(head) && /<t[dr][\s>]/.test(head)) return 'html';
+  // plain text is a table only when it says so: named .csv/.txt (or, unnamed, delimited on its first lines) —
+  // a README or a letter with commas is not read as one
+  if (name !== undefined && !/\.(csv|txt|tsv)$/i.test(name)) return null;
   return looksLikeCsv(b) ? 'csv' : null;
 }
 
@@ -156,7 +159,7 @@ function clean(s: string): string {
 }
 
 /** Read any supported workbook; throws PacketError with a Chinese message when it cannot be read. */
-export async function readSource(bytes: Uint8Array, what = '源文件'): Promise<SourceBook> {
+export async function readSource(bytes: Uint8Array, what = '源文件', name?: string): Promise<SourceBook> {
   if (bytes.length === 0) throw new PacketError(`${what}是空文件（0 字节），无法导入。`);
   if (bytes.length > MAX_XLSX_BYTES) {
     throw new PacketError(`${what}过大（${(bytes.length / 1048576).toFixed(1)} MB），超过 ${MAX_XLSX_BYTES / 1048576} MB 的上限，未导入。`);
@@ -180,7 +183,7 @@ export async function readSource(bytes: Uint8Array, what = '源文件'): Promise
     await codepages();
     return readSheetJs(bytes, 'xls', what);
   }
-  const text = sniffText(bytes);
+  const text = sniffText(bytes, name);
   if (text === 'xml') return readSheetJs(bytes, 'xml', what);
   if (text === 'html') return readHtml(decodeText(bytes).text, 'html', what);
   if (text === 'mhtml') return readHtml(htmlOfMhtml(bytes, what), 'mhtml', what);
