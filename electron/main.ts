@@ -130,7 +130,7 @@ const handlers: InvokeApi = {
     return path ? { name: basename(path) } : null;
   },
   async importDialog() {
-    const r = await dialog.showOpenDialog(win!, { title: '导入', filters: [{ name: 'Excel 工作簿', extensions: ['xlsx', 'xls'] }], properties: ['openFile'] });
+    const r = await dialog.showOpenDialog(win!, { title: '导入', filters: [{ name: '表格（Excel、网页导出、CSV）', extensions: ['xlsx', 'xls', 'htm', 'html', 'mht', 'mhtml', 'csv', 'txt'] }], properties: ['openFile'] });
     if (r.canceled || !r.filePaths[0]) return null;
     return { name: basename(r.filePaths[0]), bytes: readBounded(r.filePaths[0]) };
   },

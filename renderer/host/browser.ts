@@ -90,7 +90,7 @@ export class BrowserHost implements Host {
   }
 
   importDialog(): Promise<OpenedFile | null> {
-    return pickFile('.xlsx,.xls');
+    return pickFile('.xlsx,.xls,.htm,.html,.mht,.mhtml,.csv,.txt');
   }
 
   async print(): Promise<void> {
