@@ -33,7 +33,7 @@ export function FormulaBar() {
       const d = controller.derivedMark(sel.sheet, sel.row, sel.col);
       if (d) {
         calc = `运算 ${d.formula}`;
-        if (d.agree !== 'exact') manual = `手工调整（运算得 ${d.computed === null ? '空' : editText(d.computed)}）`;
+        if (d.agree === 'rounding' || d.agree === 'no') manual = `手工调整（运算得 ${d.computed === null ? '空' : editText(d.computed)}）`;
       }
     } catch {
       content = '';

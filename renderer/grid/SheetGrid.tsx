@@ -108,7 +108,7 @@ function makeSettings(layout: SheetLayout): HotTableProps {
     const m = controller.cellMark(sheet, row, col);
     // 手工调整: a derived cell that does not stand as its 运算公式 gives it (a typed-over or published rounded total)
     const d = controller.derivedMark(sheet, row, col);
-    const manual = d && d.agree !== 'exact' ? `手工调整：运算公式 ${d.formula} 得 ${formatFigure(d.computed)}` : '';
+    const manual = d && (d.agree === 'rounding' || d.agree === 'no') ? `手工调整：运算公式 ${d.formula} 得 ${formatFigure(d.computed)}` : '';
     if (manual) td.classList.add('jc-manual');
     if (m || manual) {
       if (m) td.classList.add(m.severity === 'error' ? 'jc-err' : m.rounding ? 'jc-round' : 'jc-warn');
