@@ -464,7 +464,9 @@ export class PacketSession {
       writes.push({ sheet: d.sheet, row: d.row, col: d.col, value: v });
       cells.push({ sheet: d.sheet, row: d.row, col: d.col, before: cur, after: v });
     }
-    const second = this.writeBatch(writes);
+    // the followers' figures change no 科目编码 or indicator row, so no declaration is re-expanded (and
+    // HyperFormula cannot undo a batch that replaces a check sheet right after one that set formulas)
+    const second = this.writeBatch(writes, [], false);
     const result = this.afterChange([...first.changes, ...second.changes], [...new Set([...first.regen, ...second.regen])], before, []);
     return { result, cells };
   }
@@ -479,7 +481,6 @@ export class PacketSession {
     changed: { sheet: string; cell: string; before: CellValue; after: CellValue }[];
     kept: { sheet: string; cell: string; value: CellValue; computed: CellValue; why: '尾数差' | '空白' }[];
   } {
-    const before0 = new Map(this.current);
     const all = derivations(this.packet);
     const kept = new Map<string, { sheet: string; cell: string; value: CellValue; computed: CellValue; why: '尾数差' | '空白' }>();
     const follow = new Map<string, Derivation[]>();
@@ -517,9 +518,9 @@ export class PacketSession {
   }
 
   /** One HyperFormula step: literal cells (model too), and optionally formulas in cells the model keeps as they are. */
-  private writeBatch(cells: { sheet: string; row: number; col: number; value: CellValue }[], formulas: Follower[] = []): { changes: ExportedChange[]; regen: CheckGroup[] } {
+  private writeBatch(cells: { sheet: string; row: number; col: number; value: CellValue }[], formulas: Follower[] = [], reexpand = true): { changes: ExportedChange[]; regen: CheckGroup[] } {
     for (const c of cells) this.sheet(c.sheet).cells[c.row]![c.col]!.v = c.value ?? undefined;
-    const regen = this.declarationsTouched(cells);
+    const regen = reexpand ? this.declarationsTouched(cells) : [];
     const changes = this.hf.batch(() => {
       // one call per rectangle of edited cells: HyperFormula's cost is per call, and an import writes thousands
       for (const b of editBlocks(cells)) this.hf.setCellContents({ sheet: this.sheetId(b.sheet), row: b.row, col: b.col }, b.values);

@@ -24,7 +24,11 @@ const fig = (v: CellValue) => (v === null || v === '' ? '空' : editText(v));
 export function RecalcDialog() {
   const report = useRecalc((s) => s.report);
   if (!report) return null;
-  const close = () => useRecalc.setState({ report: null });
+  const close = () => {
+    useRecalc.setState({ report: null });
+    // back to the grid, so Ctrl+Z undoes the 运算 right away
+    controller.gridPort()?.focus();
+  };
   return (
     <div className="modal-backdrop" onKeyDown={(e) => e.key === 'Escape' && close()}>
       <div className="modal recalc-dialog" role="dialog" aria-label="运算结果" data-testid="recalc-dialog">
