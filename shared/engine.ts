@@ -69,6 +69,8 @@ interface CheckGroup {
   /** the 层级/名称一致 declaration it was expanded from; undefined for the group of 公式 checks */
   decl?: CheckDef;
   checks: CompiledCheck[];
+  /** the compiled sheet as last written, to skip a re-expansion that changes nothing */
+  content?: string;
 }
 
 type UndoEntry =
@@ -135,7 +137,7 @@ export class PacketSession {
       throw new PacketError(`公开包的公式无法载入：${(e as Error).message}`);
     }
     for (const s of packet.sheets) this.sheetIds.set(s.name, this.hf.getSheetId(s.name)!);
-    this.groups = compiled.map((c) => ({ hfName: c.name, hfId: this.hf.getSheetId(c.name)!, decl: c.decl, checks: c.rows.checks }));
+    this.groups = compiled.map((c) => ({ hfName: c.name, hfId: this.hf.getSheetId(c.name)!, decl: c.decl, checks: c.rows.checks, content: JSON.stringify(c.rows.content) }));
     for (const g of this.groups) for (let i = 0; i < g.checks.length; i++) this.store(this.evaluate(g, i));
     for (const s of packet.sheets) this.scanTypes(s);
     this.refreshCachedValues();
@@ -354,7 +356,7 @@ export class PacketSession {
       return { ...result, rejected };
     }
     const derived = this.recompute([...follow.values()].map((l) => l[0]), cells);
-    this.pushUndo({ kind: 'cells', cells: [...accepted, ...derived.cells], steps: 2 });
+    this.pushUndo({ kind: 'cells', cells: [...accepted, ...derived.cells], steps: derived.steps });
     return { ...derived.result, rejected };
   }
 
@@ -446,10 +448,13 @@ export class PacketSession {
    * temporary formulas: a follower stays an input cell with a value.
    */
   private recompute(follow: Follower[], userCells: { sheet: string; row: number; col: number; value: CellValue }[]): {
-    result: EditResult; cells: { sheet: string; row: number; col: number; before: CellValue; after: CellValue }[];
+    result: EditResult; cells: { sheet: string; row: number; col: number; before: CellValue; after: CellValue }[]; steps: number;
   } {
     const before = new Map(this.current);
-    const first = this.writeBatch(userCells, follow);
+    // the user's cells alone first, as any edit (a 科目编码 may re-expand a declaration): HyperFormula cannot
+    // undo a batch that replaces a check sheet together with, or after, cells set to formulas and back
+    const user = userCells.length ? this.writeBatch(userCells) : { changes: [], regen: [] };
+    const first = this.writeBatch([], follow);
     const writes: { sheet: string; row: number; col: number; value: CellValue }[] = [];
     const cells: { sheet: string; row: number; col: number; before: CellValue; after: CellValue }[] = [];
     for (const { d } of follow) {
@@ -467,8 +472,8 @@ export class PacketSession {
     // the followers' figures change no 科目编码 or indicator row, so no declaration is re-expanded (and
     // HyperFormula cannot undo a batch that replaces a check sheet right after one that set formulas)
     const second = this.writeBatch(writes, [], false);
-    const result = this.afterChange([...first.changes, ...second.changes], [...new Set([...first.regen, ...second.regen])], before, []);
-    return { result, cells };
+    const result = this.afterChange([...user.changes, ...first.changes, ...second.changes], user.regen, before, []);
+    return { result, cells, steps: userCells.length ? 3 : 2 };
   }
 
   /**
@@ -503,7 +508,7 @@ export class PacketSession {
     const todo = [...follow.values()].map((l) => ({ d: [...l].sort((a, b) => rank(a) - rank(b))[0], offset: 0 }));
     if (!todo.some(({ d }) => this.derivedState(d).agree !== 'exact')) return { result: emptyResult(), changed: [], kept: [...kept.values()] };
     const derived = this.recompute(todo, []);
-    this.pushUndo({ kind: 'cells', cells: derived.cells, steps: 2 });
+    this.pushUndo({ kind: 'cells', cells: derived.cells, steps: derived.steps });
     return {
       result: derived.result,
       changed: derived.cells.map((c) => ({ sheet: c.sheet, cell: a1(c.row, c.col), before: c.before, after: c.after })),
@@ -554,7 +559,14 @@ export class PacketSession {
   /** Re-expand a declaration over the rows that exist now and replace its compiled sheet. */
   private regenerate(g: CheckGroup): void {
     const compiled = this.compileGroup(expandDeclaration(this.packet, g.decl!));
-    this.hf.setSheetContent(g.hfId, compiled.content);
+    const content = JSON.stringify(compiled.content);
+    // an amount typed in a column a declaration reads its rows from (a form's A/B) usually changes no row:
+    // replacing the check sheet with itself would only cost time, and HyperFormula cannot undo a second
+    // replacement of the same sheet ("There is no AST with such key in the cache")
+    if (content !== g.content) {
+      this.hf.setSheetContent(g.hfId, compiled.content);
+      g.content = content;
+    }
     g.checks = compiled.checks;
   }
 
@@ -628,7 +640,7 @@ export class PacketSession {
       return result;
     }
     const derived = this.recompute(picks, []);
-    this.pushUndo({ kind: 'rows', sheet, row, count, op: 'remove', snapshot, steps: 3, after: derived.cells });
+    this.pushUndo({ kind: 'rows', sheet, row, count, op: 'remove', snapshot, steps: 1 + derived.steps, after: derived.cells });
     return { ...result, changed: [...result.changed, ...derived.result.changed], ...diffFindings(before0, this.current) };
   }
 
@@ -713,7 +725,11 @@ export class PacketSession {
     const steps = e.steps ?? 1;
     for (let k = 0; k < steps; k++) changes.push(...(dir === 'undo' ? this.hf.undo() : this.hf.redo()));
     // HyperFormula restored the compiled check sheets; bring their metadata back in line with them
-    for (const g of regen) g.checks = this.compileGroup(expandDeclaration(this.packet, g.decl!)).checks;
+    for (const g of regen) {
+      const c = this.compileGroup(expandDeclaration(this.packet, g.decl!));
+      g.checks = c.checks;
+      g.content = JSON.stringify(c.content);
+    }
     void snapshotAfter;
     if (e.kind === 'rows') this.forgetLocators();
     for (const t of new Set(touchedSheets.map((c) => c.sheet))) this.rescanTypes(t);
