@@ -348,7 +348,9 @@ export class PacketSession {
     }
     if (!accepted.length) return { ...emptyResult(), rejected };
     // 运算: the derived cells that agree with their formula now follow the edit, in the same undo step
-    const follow = this.followers(accepted);
+    // every cell the user wrote is the user's figure, also one that already held it ("-" pasted over a blank)
+    const owned = edits.filter((e) => !rejected.some((r) => r.sheet === e.sheet && r.row === e.row && r.col === e.col));
+    const follow = this.followers(accepted, owned);
     const cells = accepted.map((a) => ({ ...a, value: a.after }));
     if (!follow.size) {
       const result = this.applyCells(cells);
@@ -398,7 +400,7 @@ export class PacketSession {
    * Before an edit: the derived cells it can reach (through chains: 项 → 款 → 类 → 合计) that agree with
    * their formula within the 尾数差 allowance. A cell the edit itself writes is the user's figure, not a follower.
    */
-  private followers(edits: { sheet: string; row: number; col: number }[]): Map<string, Follower[]> {
+  private followers(edits: { sheet: string; row: number; col: number }[], owned = edits): Map<string, Follower[]> {
     const all = this.derivationsOf(edits.map((e) => e.sheet));
     if (!all.length) return new Map();
     const key = (sheet: string, r: number, c: number) => `${sheet}!${r},${c}`;
@@ -407,9 +409,9 @@ export class PacketSession {
       const k = key(d.sheet, r.row, r.col);
       readers.set(k, [...(readers.get(k) ?? []), d]);
     }
-    const edited = new Set(edits.map((e) => key(e.sheet, e.row, e.col)));
+    const edited = new Set(owned.map((e) => key(e.sheet, e.row, e.col)));
     const reach = new Set<Derivation>();
-    const queue = [...edited];
+    const queue = edits.map((e) => key(e.sheet, e.row, e.col));
     const seen = new Set(queue);
     while (queue.length) {
       const k = queue.shift()!;

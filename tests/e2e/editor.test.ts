@@ -190,7 +190,9 @@ describe('editing 公开01表', () => {
     const saved = await readPacket(new Uint8Array(readFileSync(file)));
     const s = new PacketSession(saved);
     expect(s.getValue('公开01表', 9, 2)).toBe(12.5);
-    expect(s.findings().some((f) => f.rule === '01-01' && f.severity === 'error')).toBe(true);
+    // 运算 moved 本年收入合计 with it: the saved packet carries 3,979.12 and the broken tie to 02表
+    expect(s.getValue('公开01表', 32, 2)).toBe(3979.12);
+    expect(s.findings().some((f) => f.rule === 'X-01' && f.severity === 'error')).toBe(true);
     s.destroy();
     await expect.poll(() => page.title()).not.toMatch(/^● /);
     await page.keyboard.press('Control+z');
