@@ -47,6 +47,8 @@ const S = {
   longText: styles.get({ font: { name: '宋体', size: 10 }, align: { h: 'left', v: 'top', wrap: true }, border: box }),
 };
 
+const KIND_OF_STYLE = new Map<number, string>([[S.money, '金额'], [S.moneyBold, '金额'], [S.count, '数量']]);
+
 class SheetBuilder {
   cells: (Cell | null)[][] = [];
   merges: string[] = [];
@@ -61,8 +63,16 @@ class SheetBuilder {
   text(r: number, c: number, v: string | number, s = S.text): void {
     this.set(r, c, { v, s });
   }
-  input(r: number, c: number, v: string | number | null, s = S.money): void {
-    this.set(r, c, { ...(v === null ? {} : { v }), input: true, s });
+  /** an input cell; its kind (kinds.ts) is declared from what the builder puts there: amounts, counts or text */
+  input(r: number, c: number, v: string | number | null, s = S.money, kind = KIND_OF_STYLE.get(s) ?? '文本'): void {
+    this.set(r, c, { ...(v === null ? {} : { v }), input: true, s, kind });
+  }
+  /** 运算: the input cell at (r, c) follows `calc` (same-sheet references) while it agrees with it */
+  derived(r: number, c: number, calc: string, tol?: number): void {
+    const cell = this.cells[r]?.[c];
+    if (!cell?.input) throw new Error(`${this.name}!${a1(r, c)}: 运算公式 on a cell that is not an input`);
+    cell.calc = calc;
+    if (tol !== undefined) cell.calcTol = tol;
   }
   formula(r: number, c: number, f: string, s = S.money): void {
     this.set(r, c, { f, s });
@@ -197,7 +207,7 @@ function overview(filled: boolean): SheetModel {
   ];
   facts.forEach(([label, nm, v, s], i) => {
     b.text(i + 1, 0, label, S.textBold);
-    b.input(i + 1, 1, filled ? v : nm === '决算年度' ? 2024 : null, s);
+    b.input(i + 1, 1, filled ? v : nm === '决算年度' ? 2024 : null, s, nm === '决算年度' ? '年度' : undefined);
     name(nm, '概况', i + 1, 1);
   });
   b.heights[3] = 150;
@@ -242,6 +252,12 @@ function table01(filled: boolean): SheetModel {
       else b.input(row, 5, filled ? right[rl] : null, rl === 58 || rl === 62 ? S.moneyBold : S.money);
     }
   }
+  // 运算: the totals follow their lines (rows of 行次 n are first + n - 1)
+  const row01 = (line: number) => first + line - 1;
+  b.derived(row01(27), 2, `SUM(C${row01(1) + 1}:C${row01(8) + 1})`);
+  b.derived(row01(31), 2, `C${row01(27) + 1}+C${row01(28) + 1}+C${row01(29) + 1}`);
+  b.derived(row01(27), 5, `SUM(F${row01(1) + 1}:F${row01(26) + 1})`);
+  b.derived(row01(31), 5, `F${row01(27) + 1}+F${row01(28) + 1}+F${row01(29) + 1}`);
   const C = (line: number) => `${T}!C${first + line}`;
   const F = (line: number) => `${T}!F${first + line - 31}`;
   name('本年收入合计', T, first + 26, 2);
@@ -299,13 +315,13 @@ function codeTable(T: string, title: string, heads: string[][], data: { total: A
   const rows = data?.rows ?? [];
   for (const row of rows) {
     const isClass = row.code.length === 3;
-    b.input(r, 0, row.code, isClass ? S.textBold : S.text);
+    b.input(r, 0, row.code, isClass ? S.textBold : S.text, '代码');
     b.input(r, 1, row.name, isClass ? S.textBold : S.text);
     row.values.forEach((v, c) => b.input(r, 2 + c, v, isClass ? S.moneyBold : S.money));
     r++;
   }
   for (let k = 0; k < (data ? 0 : spare); k++, r++) {
-    b.input(r, 0, null, S.text);
+    b.input(r, 0, null, S.text, '代码');
     b.input(r, 1, null, S.text);
     for (let c = 0; c < ncol; c++) b.input(r, 2 + c, null);
   }
@@ -374,6 +390,13 @@ function table04(filled: boolean): SheetModel {
   b.input(tb + 5, 6, v(3284.9), S.moneyBold);
   b.input(tb + 5, 7, v(681.72), S.moneyBold);
   b.input(tb + 5, 8, null, S.moneyBold);
+  b.derived(tb, 2, `SUM(C${first + 1}:C${first + 3})`);
+  b.derived(tb + 1, 2, `SUM(C${tb + 3}:C${tb + 5})`);
+  b.derived(tb + 5, 2, `C${tb + 1}+C${tb + 2}`);
+  for (const [c, L] of [[6, 'G'], [7, 'H'], [8, 'I']] as const) {
+    b.derived(tb, c, `SUM(${L}${first + 1}:${L}${first + 26})`);
+    b.derived(tb + 5, c, `${L}${tb + 1}+${L}${tb + 2}`);
+  }
   const A = (col: string, row: number) => `${T}!${col}${row + 1}`;
   name('财政拨款本年收入合计', T, tb, 2);
   name('财政拨款一般公共预算收入', T, first, 2);
@@ -452,10 +475,15 @@ function table06(filled: boolean): SheetModel {
       const w0 = where.get(kids[0].code)!;
       const w1 = where.get(kids[kids.length - 1].code)!;
       const range = `${T}!${a1(w0.row, w0.col)}:${a1(w1.row, w1.col)}`;
+      const wc = where.get(cls.code)!;
+      b.derived(wc.row, wc.col, `SUM(${a1(w0.row, w0.col)}:${a1(w1.row, w1.col)})`);
       check(`06-${cls.code}`, 'error', `OR(COUNTA(${range})=0,APPROX(${at(cls.code)},SUM(${range}),${kids.length + 1}))`,
         `公开06表 ${cls.code} ${cls.name}：${cls.code} 类 {${at(cls.code)}} 与 ${cls.code}xx 各款之和 {SUM(${range})} 不等，差额 {${at(cls.code)}-(SUM(${range}))}。`, at(cls.code));
     }
   }
+  const local = (code: string) => a1(where.get(code)!.row, where.get(code)!.col);
+  b.derived(tr, 2, `${local('301')}+${local('303')}`);
+  b.derived(tr, 8, `${local('302')}+${local('307')}+${local('310')}+${local('399')}`);
   const personnel = `${T}!C${tr + 1}`;
   const publicTotal = `${T}!I${tr + 1}`;
   names.push({ name: '人员经费合计', ref: `'${T}'!$C$${tr + 1}` }, { name: '公用经费合计', ref: `'${T}'!$I$${tr + 1}` });
@@ -488,6 +516,12 @@ function table09(filled: boolean): SheetModel {
     }
   });
   const X = (col: string, line: number) => `${T}!${col}${first + line + 1}`;
+  const L9 = (col: string, line: number) => `${col}${first + line + 1}`;
+  for (const [c, col] of [[2, 'C'], [3, 'D'], [4, 'E']] as const) {
+    if (b.cells[first]?.[c]?.input) b.derived(first, c, `${L9(col, 1)}+${L9(col, 2)}+${L9(col, 5)}`);
+    if (b.cells[first + 2]?.[c]?.input) b.derived(first + 2, c, `${L9(col, 3)}+${L9(col, 4)}`);
+  }
+  if (b.cells[first + 5]?.[4]?.input) b.derived(first + 5, 4, `${L9('E', 6)}+${L9('E', 8)}`);
   for (const col of ['C', 'D', 'E']) {
     const colName = col === 'C' ? '年初预算数' : col === 'D' ? '全年预算数' : '决算数';
     tieBreakdown(`09-1${col}`, X(col, 0), [X(col, 1), X(col, 2), X(col, 5)], 4, `公开09表 ${colName}`, '“三公”经费合计', '因公出国（境）费＋公务用车购置及运行维护费＋公务接待费');
@@ -536,6 +570,14 @@ function table07(filled: boolean): SheetModel {
 }
 
 // ---------------------------------------------------------------- assemble
+/** The narrative input sheets come with amount, count, score and text styles; each input declares the matching kind. */
+function declareNarrativeKinds(list: SheetModel[]): void {
+  const byFmt: Record<string, string> = { [MONEY]: '金额', [COUNT]: '数量', '0.00': '分数' };
+  for (const sh of list) for (const row of sh.cells) for (const c of row) {
+    if (c?.input && !c.kind) c.kind = byFmt[styles.list[c.s ?? -1]?.numFmt ?? ''] ?? '文本';
+  }
+}
+
 function buildPacket(filled: boolean): Packet {
   checks.length = 0;
   names.length = 0;
@@ -564,7 +606,7 @@ function buildPacket(filled: boolean): Packet {
   tie('X-04', '一般公共预算财政拨款收入', '财政拨款一般公共预算收入', 2, '公开01表与公开04表', '公开01表 一般公共预算财政拨款收入', '公开04表 一般公共预算财政拨款');
   tie('X-05', '政府性基金预算财政拨款收入', '财政拨款政府性基金收入', 2, '公开01表与公开04表', '公开01表 政府性基金预算财政拨款收入', '公开04表 政府性基金预算财政拨款');
   emptyTableChecks();
-  { const n = narrativeSheets({ sheets, filled, style: (st) => styles.get(st), inputs: JSON.parse(readFileSync(`${DIR}/narrative/inputs.json`, 'utf8')) as NarrativeInputs }); sheets.push(...n.sheets); names.push(...n.names); checks.push(...n.checks); } // NARRATIVE-HOOK: the narrative input sheets (上年数, 年初预算, 说明文字 …) are appended here (issue 6)
+  { const n = narrativeSheets({ sheets, filled, style: (st) => styles.get(st), inputs: JSON.parse(readFileSync(`${DIR}/narrative/inputs.json`, 'utf8')) as NarrativeInputs }); declareNarrativeKinds(n.sheets); sheets.push(...n.sheets); names.push(...n.names); checks.push(...n.checks); } // NARRATIVE-HOOK: the narrative input sheets (上年数, 年初预算, 说明文字 …) are appended here (issue 6)
   formsBuildHook({ sheets, checks, names, styles, filled, dir: DIR }); // FORMS-HOOK: the 自评表 sheets, their checks and the 绩效自评汇总 sheet (issue 3)
   declare('X-N', '名称一致', '表=公开02表,公开03表,公开05表,公开07表,公开08表; 编码列=A; 名称列=B', '同一科目编码在各表中名称一致');
   return {

@@ -13,6 +13,8 @@ import { PacketError } from './errors.js';
 import { formatMessageNumber, parseUserInput } from './format.js';
 import { FormulaTranslator, joinMessage, splitMessage, strictVariant } from './formula.js';
 import { colIndex } from './a1.js';
+import { derivations, type Derivation } from './calc.js';
+import { isCellKind, isNumericKind, parseByKind, refusal, type CellKind } from './kinds.js';
 import type { Cell, CellValue, CheckDef, Packet, Severity, SheetModel } from './model.js';
 
 export interface Finding {
@@ -45,7 +47,7 @@ export interface EditResult {
   removed: Finding[];
   updated: Finding[];
   /** edits refused, with a code for programs and a reason for people */
-  rejected: { sheet: string; row: number; col: number; code: 'no-sheet' | 'not-input'; reason: string }[];
+  rejected: { sheet: string; row: number; col: number; code: 'no-sheet' | 'not-input' | 'bad-value'; reason: string }[];
   /** the sheets whose rows were inserted or removed */
   structural: string[];
 }
@@ -67,11 +69,18 @@ interface CheckGroup {
   /** the 层级/名称一致 declaration it was expanded from; undefined for the group of 公式 checks */
   decl?: CheckDef;
   checks: CompiledCheck[];
+  /** the compiled sheet as last written, to skip a re-expansion that changes nothing */
+  content?: string;
 }
 
 type UndoEntry =
-  | { kind: 'cells'; cells: { sheet: string; row: number; col: number; before: CellValue; after: CellValue }[] }
-  | { kind: 'rows'; sheet: string; row: number; count: number; op: 'insert' | 'remove'; snapshot: ModelRows; like?: number };
+  /** `steps`: HyperFormula undo entries the edit took (the user's cells, then each round of 运算) */
+  | { kind: 'cells'; cells: { sheet: string; row: number; col: number; before: CellValue; after: CellValue }[]; steps?: number }
+  | {
+      kind: 'rows'; sheet: string; row: number; count: number; op: 'insert' | 'remove'; snapshot: ModelRows; like?: number;
+      /** a removal with 运算: the HyperFormula steps it took and the totals it moved (after the removal) */
+      steps?: number; after?: { sheet: string; row: number; col: number; after: CellValue }[];
+    };
 
 interface ModelRows {
   cells: (Cell | null)[][];
@@ -122,12 +131,13 @@ export class PacketSession {
 
     const named = packet.names.map((n) => ({ name: this.tr.alias(n.name), expression: this.tr.toEngine(n.ref) }));
     try {
-      this.hf = HyperFormula.buildFromSheets(sheets, { licenseKey: 'gpl-v3', undoLimit: MAX_UNDO, useArrayArithmetic: false }, named);
+      // an edit with 运算 takes a few HyperFormula steps (one per round of derived cells)
+      this.hf = HyperFormula.buildFromSheets(sheets, { licenseKey: 'gpl-v3', undoLimit: MAX_UNDO * 4, useArrayArithmetic: false }, named);
     } catch (e) {
       throw new PacketError(`公开包的公式无法载入：${(e as Error).message}`);
     }
     for (const s of packet.sheets) this.sheetIds.set(s.name, this.hf.getSheetId(s.name)!);
-    this.groups = compiled.map((c) => ({ hfName: c.name, hfId: this.hf.getSheetId(c.name)!, decl: c.decl, checks: c.rows.checks }));
+    this.groups = compiled.map((c) => ({ hfName: c.name, hfId: this.hf.getSheetId(c.name)!, decl: c.decl, checks: c.rows.checks, content: JSON.stringify(c.rows.content) }));
     for (const g of this.groups) for (let i = 0; i < g.checks.length; i++) this.store(this.evaluate(g, i));
     for (const s of packet.sheets) this.scanTypes(s);
     this.refreshCachedValues();
@@ -288,7 +298,9 @@ export class PacketSession {
 
   private typeFinding(s: SheetModel, row: number, col: number): Finding | null {
     const c = s.cells[row]?.[col];
-    if (!c?.input || c.s === undefined || !isNumericFormat(this.packet.styles[c.s]?.numFmt)) return null;
+    if (!c?.input) return null;
+    // a declared kind decides; a packet that predates kinds falls back to its number formats
+    if (isCellKind(c.kind) ? !isNumericKind(c.kind) : c.s === undefined || !isNumericFormat(this.packet.styles[c.s]?.numFmt)) return null;
     const v = this.hf.getCellValue({ sheet: this.sheetId(s.name), row, col });
     if (typeof v !== 'string' || v === '') return null;
     return {
@@ -324,24 +336,205 @@ export class PacketSession {
         rejected.push({ sheet: e.sheet, row: e.row, col: e.col, code: 'not-input', reason: `${e.sheet} ${a1(e.row, e.col)} 不是填报单元格（标题、公式或合计单元格不能直接修改）` });
         continue;
       }
-      const after = normalizeValue(e.value, this.packet.styles[cell.s ?? -1]?.numFmt);
+      const parsed = parseCellInput(e.value, cell, this.packet.styles[cell.s ?? -1]?.numFmt);
+      if (!parsed.ok) {
+        rejected.push({ sheet: e.sheet, row: e.row, col: e.col, code: 'bad-value', reason: refusal(e.sheet, a1(e.row, e.col), parsed.kind, e.value, parsed.want) });
+        continue;
+      }
+      const after = parsed.value;
       const before = cell.v ?? null;
       if (before === after) continue;
       accepted.push({ sheet: e.sheet, row: e.row, col: e.col, before, after });
     }
     if (!accepted.length) return { ...emptyResult(), rejected };
-    const result = this.applyCells(accepted.map((a) => ({ ...a, value: a.after })));
-    this.pushUndo({ kind: 'cells', cells: accepted });
-    return { ...result, rejected };
+    // 运算: the derived cells that agree with their formula now follow the edit, in the same undo step
+    // every cell the user wrote is the user's figure, also one that already held it ("-" pasted over a blank)
+    const owned = edits.filter((e) => !rejected.some((r) => r.sheet === e.sheet && r.row === e.row && r.col === e.col));
+    const follow = this.followers(accepted, owned);
+    const cells = accepted.map((a) => ({ ...a, value: a.after }));
+    if (!follow.size) {
+      const result = this.applyCells(cells);
+      this.pushUndo({ kind: 'cells', cells: accepted });
+      return { ...result, rejected };
+    }
+    const derived = this.recompute([...follow.values()].map((l) => l[0]), cells);
+    this.pushUndo({ kind: 'cells', cells: [...accepted, ...derived.cells], steps: derived.steps });
+    return { ...derived.result, rejected };
+  }
+
+  // ---- 运算: derived cells follow their details ----
+
+  private derivationsOf(sheets: Iterable<string>): Derivation[] {
+    const out: Derivation[] = [];
+    for (const s of new Set(sheets)) out.push(...derivations(this.packet, s));
+    return out;
+  }
+
+  /** The value of a derivation's formula now: a number, null (blank or "") or an error text. */
+  private evalDerivation(d: Derivation): CellValue {
+    let v: unknown;
+    try {
+      v = this.hf.calculateFormula(this.tr.toEngine(d.formula), this.sheetId(d.sheet));
+    } catch {
+      return '#ERROR!';
+    }
+    if (v instanceof DetailedCellError) return v.value;
+    if (Array.isArray(v) || v === '' || v === null || v === undefined) return null;
+    if (typeof v === 'number') return roundDerived(v);
+    return v as CellValue;
+  }
+
+  /** How a derived cell stands against its formula: agrees exactly, within the 尾数差 allowance, or not. */
+  derivedState(d: Derivation): { computed: CellValue; value: CellValue; agree: Agreement } {
+    const computed = this.evalDerivation(d);
+    const value = this.sheet(d.sheet).cells[d.row]?.[d.col]?.v ?? null;
+    return { computed, value, agree: agreement(value, computed, d.tol) };
+  }
+
+  /** Derived cells of `sheet` with their formula and standing, for the grid's mark and the formula bar. */
+  derivedCells(sheet: string): (Derivation & { computed: CellValue; value: CellValue; agree: Agreement })[] {
+    return derivations(this.packet, sheet).map((d) => ({ ...d, ...this.derivedState(d) }));
+  }
+
+  /**
+   * Before an edit: the derived cells it can reach (through chains: 项 → 款 → 类 → 合计) that agree with
+   * their formula within the 尾数差 allowance. A cell the edit itself writes is the user's figure, not a follower.
+   */
+  private followers(edits: { sheet: string; row: number; col: number }[], owned = edits): Map<string, Follower[]> {
+    const all = this.derivationsOf(edits.map((e) => e.sheet));
+    if (!all.length) return new Map();
+    const key = (sheet: string, r: number, c: number) => `${sheet}!${r},${c}`;
+    const readers = new Map<string, Derivation[]>();
+    for (const d of all) for (const r of d.refs) {
+      const k = key(d.sheet, r.row, r.col);
+      readers.set(k, [...(readers.get(k) ?? []), d]);
+    }
+    const edited = new Set(owned.map((e) => key(e.sheet, e.row, e.col)));
+    const reach = new Set<Derivation>();
+    const queue = edits.map((e) => key(e.sheet, e.row, e.col));
+    const seen = new Set(queue);
+    while (queue.length) {
+      const k = queue.shift()!;
+      for (const d of readers.get(k) ?? []) {
+        if (reach.has(d)) continue;
+        reach.add(d);
+        const t = key(d.sheet, d.row, d.col);
+        if (!seen.has(t)) {
+          seen.add(t);
+          queue.push(t);
+        }
+      }
+    }
+    // every formula of a reached cell is a candidate, not only the one the edit reached it through
+    const reached = new Set([...reach].map((d) => key(d.sheet, d.row, d.col)));
+    const out = new Map<string, Follower[]>();
+    for (const d of all.filter((x) => reached.has(key(x.sheet, x.row, x.col)))) {
+      const k = key(d.sheet, d.row, d.col);
+      if (edited.has(k)) continue;
+      const st = this.derivedState(d);
+      if (st.agree === 'no') continue;
+      // a published 尾数差 figure keeps its rounding: it moves with its lines and comes back when they do
+      const offset = st.agree === 'rounding' ? roundDerived((num(st.value) ?? 0) - (num(st.computed) ?? 0)) : 0;
+      out.set(k, [...(out.get(k) ?? []), { d, offset }]);
+    }
+    // a cell with a row identity and a column sum (a 款's 本年支出合计) follows its own row first: a 项 typed
+    // out of line with its columns then stays an error at that 项 instead of spreading to every total above it
+    for (const list of out.values()) list.sort((a, b) => rank(a.d) - rank(b.d));
+    return out;
+  }
+
+  /**
+   * Two HyperFormula steps: the user's cells go in with each follower holding its 运算公式 as a live formula
+   * (so a chain 项 → 款 → 类 → 合计 resolves in one recalculation), then every follower is written back as the
+   * literal figure it computed (or the figure it had, where the formula fails). The model never sees the
+   * temporary formulas: a follower stays an input cell with a value.
+   */
+  private recompute(follow: Follower[], userCells: { sheet: string; row: number; col: number; value: CellValue }[]): {
+    result: EditResult; cells: { sheet: string; row: number; col: number; before: CellValue; after: CellValue }[]; steps: number;
+  } {
+    const before = new Map(this.current);
+    // the user's cells alone first, as any edit (a 科目编码 may re-expand a declaration): HyperFormula cannot
+    // undo a batch that replaces a check sheet together with, or after, cells set to formulas and back
+    const user = userCells.length ? this.writeBatch(userCells) : { changes: [], regen: [] };
+    const first = this.writeBatch([], follow);
+    const writes: { sheet: string; row: number; col: number; value: CellValue }[] = [];
+    const cells: { sheet: string; row: number; col: number; before: CellValue; after: CellValue }[] = [];
+    for (const { d } of follow) {
+      const cur = this.sheet(d.sheet).cells[d.row]?.[d.col]?.v ?? null;
+      const raw = this.getValue(d.sheet, d.row, d.col);
+      const v = typeof raw === 'number' ? roundDerived(raw) : raw === '' ? null : raw;
+      // an error (#DIV/0!, #CYCLE!) or text: the cell keeps its figure and the checks say what is wrong
+      if (typeof v === 'string' || typeof v === 'boolean' || sameFigure(cur, v)) {
+        writes.push({ sheet: d.sheet, row: d.row, col: d.col, value: cur });
+        continue;
+      }
+      writes.push({ sheet: d.sheet, row: d.row, col: d.col, value: v });
+      cells.push({ sheet: d.sheet, row: d.row, col: d.col, before: cur, after: v });
+    }
+    // the followers' figures change no 科目编码 or indicator row, so no declaration is re-expanded (and
+    // HyperFormula cannot undo a batch that replaces a check sheet right after one that set formulas)
+    const second = this.writeBatch(writes, [], false);
+    const result = this.afterChange([...user.changes, ...first.changes, ...second.changes], user.regen, before, []);
+    return { result, cells, steps: userCells.length ? 3 : 2 };
+  }
+
+  /**
+   * 运算（全部重算）: every derived cell that disagrees with its formula is recomputed, in one undo step.
+   * A 尾数差 figure (a published rounded total, within the allowance) and a blank the form leaves empty are
+   * listed and kept unless `includeRounding`. Returns what changed and what was kept.
+   */
+  recalculateAll(opts: { includeRounding?: boolean } = {}): {
+    result: EditResult;
+    changed: { sheet: string; cell: string; before: CellValue; after: CellValue }[];
+    kept: { sheet: string; cell: string; value: CellValue; computed: CellValue; why: '尾数差' | '空白' }[];
+  } {
+    const all = derivations(this.packet);
+    const kept = new Map<string, { sheet: string; cell: string; value: CellValue; computed: CellValue; why: '尾数差' | '空白' }>();
+    const follow = new Map<string, Derivation[]>();
+    for (const d of all) {
+      const k = `${d.sheet}!${d.row},${d.col}`;
+      follow.set(k, [...(follow.get(k) ?? []), d]);
+    }
+    // a 尾数差 figure stays when asked to keep them; it still feeds the totals above it as it stands
+    if (!opts.includeRounding) {
+      for (const [k, list] of follow) {
+        const st = list.map((d) => ({ d, ...this.derivedState(d) }));
+        const r = st.find((x) => x.agree === 'rounding' || x.agree === 'blank');
+        if (r && st.every((x) => x.agree !== 'no')) {
+          kept.set(k, { sheet: r.d.sheet, cell: a1(r.d.row, r.d.col), value: r.value, computed: r.computed, why: r.agree === 'blank' ? '空白' : '尾数差' });
+          follow.delete(k);
+        }
+      }
+    }
+    // nothing disagrees with its formula: no step at all (an empty undo step would only confuse Ctrl+Z)
+    const todo = [...follow.values()].map((l) => ({ d: [...l].sort((a, b) => rank(a) - rank(b))[0], offset: 0 }));
+    if (!todo.some(({ d }) => this.derivedState(d).agree !== 'exact')) return { result: emptyResult(), changed: [], kept: [...kept.values()] };
+    const derived = this.recompute(todo, []);
+    this.pushUndo({ kind: 'cells', cells: derived.cells, steps: derived.steps });
+    return {
+      result: derived.result,
+      changed: derived.cells.map((c) => ({ sheet: c.sheet, cell: a1(c.row, c.col), before: c.before, after: c.after })),
+      kept: [...kept.values()],
+    };
   }
 
   private applyCells(cells: { sheet: string; row: number; col: number; value: CellValue }[]): EditResult {
-    for (const c of cells) this.sheet(c.sheet).cells[c.row]![c.col]!.v = c.value ?? undefined;
-    const regen = this.declarationsTouched(cells);
     const before = new Map(this.current);
+    const { changes, regen } = this.writeBatch(cells);
+    return this.afterChange(changes, regen, before, []);
+  }
+
+  /** One HyperFormula step: literal cells (model too), and optionally formulas in cells the model keeps as they are. */
+  private writeBatch(cells: { sheet: string; row: number; col: number; value: CellValue }[], formulas: Follower[] = [], reexpand = true): { changes: ExportedChange[]; regen: CheckGroup[] } {
+    for (const c of cells) this.sheet(c.sheet).cells[c.row]![c.col]!.v = c.value ?? undefined;
+    const regen = reexpand ? this.declarationsTouched(cells) : [];
     const changes = this.hf.batch(() => {
       // one call per rectangle of edited cells: HyperFormula's cost is per call, and an import writes thousands
       for (const b of editBlocks(cells)) this.hf.setCellContents({ sheet: this.sheetId(b.sheet), row: b.row, col: b.col }, b.values);
+      for (const { d, offset } of formulas) {
+        const f = offset ? `(${d.formula})+(${offset})` : d.formula;
+        this.hf.setCellContents({ sheet: this.sheetId(d.sheet), row: d.row, col: d.col }, [[this.tr.toEngine(f)]]);
+      }
       for (const g of regen) this.regenerate(g);
     });
     for (const c of cells) {
@@ -352,7 +545,7 @@ export class PacketSession {
       else this.current.delete(rule);
     }
     this.dirty = true;
-    return this.afterChange(changes, regen, before, []);
+    return { changes, regen };
   }
 
   private declarationsTouched(cells: { sheet: string; col: number }[]): CheckGroup[] {
@@ -368,7 +561,14 @@ export class PacketSession {
   /** Re-expand a declaration over the rows that exist now and replace its compiled sheet. */
   private regenerate(g: CheckGroup): void {
     const compiled = this.compileGroup(expandDeclaration(this.packet, g.decl!));
-    this.hf.setSheetContent(g.hfId, compiled.content);
+    const content = JSON.stringify(compiled.content);
+    // an amount typed in a column a declaration reads its rows from (a form's A/B) usually changes no row:
+    // replacing the check sheet with itself would only cost time, and HyperFormula cannot undo a second
+    // replacement of the same sheet ("There is no AST with such key in the cache")
+    if (content !== g.content) {
+      this.hf.setSheetContent(g.hfId, compiled.content);
+      g.content = content;
+    }
     g.checks = compiled.checks;
   }
 
@@ -420,10 +620,30 @@ export class PacketSession {
       }
     }
     const snapshot = this.snapshotRows(s);
+    const before0 = new Map(this.current);
+    // 运算: the 款/类/合计 that agreed with the rows being removed follow what is left of them
+    const removed: { sheet: string; row: number; col: number }[] = [];
+    for (let r = row; r < row + count; r++) s.cells[r]?.forEach((c, col) => c?.input && removed.push({ sheet, row: r, col }));
+    const follow = this.followers(removed);
     removeModelRows(s, row, count);
     const result = this.structural(sheet, () => this.hf.removeRows(this.sheetId(sheet), [row, count]));
-    this.pushUndo({ kind: 'rows', sheet, row, count, op: 'remove', snapshot });
-    return result;
+    const picks: Follower[] = [];
+    if (follow.size) {
+      const now = derivations(this.packet, sheet);
+      for (const [first] of follow.values()) {
+        if (first.d.row >= row && first.d.row < row + count) continue;
+        const r = first.d.row >= row + count ? first.d.row - count : first.d.row;
+        const d = now.find((x) => x.row === r && x.col === first.d.col && x.origin === first.d.origin);
+        if (d) picks.push({ d, offset: first.offset });
+      }
+    }
+    if (!picks.length) {
+      this.pushUndo({ kind: 'rows', sheet, row, count, op: 'remove', snapshot });
+      return result;
+    }
+    const derived = this.recompute(picks, []);
+    this.pushUndo({ kind: 'rows', sheet, row, count, op: 'remove', snapshot, steps: 1 + derived.steps, after: derived.cells });
+    return { ...result, changed: [...result.changed, ...derived.result.changed], ...diffFindings(before0, this.current) };
   }
 
   private structural(sheet: string, op: () => void): EditResult {
@@ -493,16 +713,25 @@ export class PacketSession {
         snapshotAfter = this.snapshotRows(s);
         restoreRows(s, e.snapshot);
       } else if (e.op === 'insert') insertModelRows(s, e.row, e.count, e.like);
-      else removeModelRows(s, e.row, e.count);
+      else {
+        removeModelRows(s, e.row, e.count);
+        for (const c of e.after ?? []) s.cells[c.row]![c.col]!.v = c.after ?? undefined;
+      }
     }
     const touchedSheets = e.kind === 'cells' ? e.cells : [{ sheet: e.sheet, col: -1 }];
     const regen =
       e.kind === 'cells'
         ? this.declarationsTouched(e.cells)
         : this.groups.filter((g) => g.decl && declarationTables(g.decl).includes(e.sheet));
-    const changes = dir === 'undo' ? this.hf.undo() : this.hf.redo();
+    const changes: ExportedChange[] = [];
+    const steps = e.steps ?? 1;
+    for (let k = 0; k < steps; k++) changes.push(...(dir === 'undo' ? this.hf.undo() : this.hf.redo()));
     // HyperFormula restored the compiled check sheets; bring their metadata back in line with them
-    for (const g of regen) g.checks = this.compileGroup(expandDeclaration(this.packet, g.decl!)).checks;
+    for (const g of regen) {
+      const c = this.compileGroup(expandDeclaration(this.packet, g.decl!));
+      g.checks = c.checks;
+      g.content = JSON.stringify(c.content);
+    }
     void snapshotAfter;
     if (e.kind === 'rows') this.forgetLocators();
     for (const t of new Set(touchedSheets.map((c) => c.sheet))) this.rescanTypes(t);
@@ -628,7 +857,67 @@ export function sortFindings(list: Finding[]): Finding[] {
   return list.sort((a, b) => rank(a) - rank(b) || a.sheet.localeCompare(b.sheet, 'zh') || a.rule.localeCompare(b.rule, 'zh'));
 }
 
-export function normalizeValue(v: CellValue, numFmt: string | undefined): CellValue {
+/** Derived figures: a sum of two-decimal figures carries float noise (3966.6200000000003); six decimals keep the forms' 万元. */
+interface Follower {
+  d: Derivation;
+  /** a 尾数差 figure's distance from its formula, kept as it follows */
+  offset: number;
+}
+
+/** Which of a cell's formulas it follows first: its own declaration, then its row identity, then a column sum. */
+function rank(d: Derivation): number {
+  return d.origin === 'cell' ? 0 : d.origin.endsWith(':h') ? 1 : 2;
+}
+
+function roundDerived(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}
+
+function num(v: CellValue): number | null {
+  if (v === null || v === '') return 0;
+  return typeof v === 'number' ? v : null;
+}
+
+/** Blank and 0 are the same figure to a formula; otherwise equal to the sixth decimal. */
+function sameFigure(a: CellValue, b: CellValue): boolean {
+  if ((a === null || a === '') && (b === null || b === '')) return true;
+  const x = num(a);
+  const y = num(b);
+  if (x === null || y === null) return a === b;
+  return Math.abs(x - y) < 5e-7;
+}
+
+type Agreement = 'exact' | 'rounding' | 'blank' | 'no';
+
+/** 'blank': an empty derived cell whose formula gives a figure; nothing published to protect, so it fills in on an edit. */
+function agreement(value: CellValue, computed: CellValue, tol: number): Agreement {
+  if (sameFigure(value, computed)) return 'exact';
+  if ((value === null || value === '') && typeof computed === 'number') return 'blank';
+  const x = num(value);
+  const y = num(computed);
+  if (x === null || y === null || typeof computed === 'string') return 'no';
+  return Math.abs(x - y) <= tol + 1e-9 ? 'rounding' : 'no';
+}
+
+/**
+ * What a typed, pasted or imported value becomes in `cell`: parsed by the kind the template declares
+ * (kinds.ts); refused when the kind cannot hold it. A cell without a declared kind (a packet that predates
+ * kinds) is read by its number format as before.
+ */
+export function parseCellInput(v: CellValue, cell: { kind?: string }, numFmt: string | undefined): { ok: true; value: CellValue } | { ok: false; kind: CellKind; want: string } {
+  if (isCellKind(cell.kind)) {
+    const p = parseByKind(cell.kind, v);
+    return p.ok ? p : { ok: false, kind: cell.kind, want: p.want };
+  }
+  return { ok: true, value: normalizeValue(v, numFmt) };
+}
+
+/** A value for a cell: by its declared kind when `kind` is given (a refused text stays text, for the type finding), else by number format. */
+export function normalizeValue(v: CellValue, numFmt: string | undefined, kind?: string): CellValue {
+  if (isCellKind(kind)) {
+    const p = parseByKind(kind, v);
+    return p.ok ? p.value : typeof v === 'string' && v.trim() === '' ? null : v;
+  }
   if (typeof v === 'string') {
     // amounts and counts take accountant notation; text cells (科目编码, names, reasons) keep what was typed
     if (isNumericFormat(numFmt)) return parseUserInput(v);
@@ -639,7 +928,8 @@ export function normalizeValue(v: CellValue, numFmt: string | undefined): CellVa
 }
 
 function blankRowLike(row: (Cell | null)[]): (Cell | null)[] {
-  return row.map((c) => (c ? { ...(c.s !== undefined ? { s: c.s } : {}), ...(c.input ? { input: true } : {}) } : null));
+  // the kind goes with the row; a 运算公式 does not (its references are the source row's)
+  return row.map((c) => (c ? { ...(c.s !== undefined ? { s: c.s } : {}), ...(c.input ? { input: true } : {}), ...(c.kind ? { kind: c.kind } : {}) } : null));
 }
 
 function shiftMerges(merges: string[], row: number, delta: number): string[] {

@@ -23,6 +23,12 @@ export interface Cell {
   input?: boolean;
   /** index into Packet.styles */
   s?: number;
+  /** the input kind the template declares (金额, 数量, 百分比, 分数, 文本, 代码, 年度, 指标值; see kinds.ts) */
+  kind?: string;
+  /** 运算公式 of a derived input cell, Excel syntax without '=', references relative to this sheet */
+  calc?: string;
+  /** allowance for agreeing with the 运算公式; default (cells referenced + 1) × 0.005 */
+  calcTol?: number;
 }
 
 export type SheetKind = 'overview' | 'table' | 'form' | 'summary' | 'other';

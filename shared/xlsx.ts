@@ -2,6 +2,7 @@
 import ExcelJS from 'exceljs';
 import { parseRange } from './a1.js';
 import { PacketError } from './errors.js';
+import { declarationOf, validationOf } from './kinds.js';
 import { inspectXlsx, LIMITS, notXlsxMessage, sanitizeWorkbook, withTimeLimit } from './safety/index.js';
 import {
   CHECK_SHEET, META_SHEET,
@@ -201,6 +202,8 @@ function readSheet(ws: ExcelJS.Worksheet, styles: StyleTable): SheetModel {
       if (f) m.f = f;
       if (input) m.input = true;
       if (st) m.s = styles.intern(st);
+      // kind and 运算公式 are declared by the cell's data validation (kinds.ts)
+      if (input) Object.assign(m, declarationOf(cell.dataValidation as { errorTitle?: string; prompt?: string } | undefined));
       out.push(m);
     }
     while (out.length && out[out.length - 1] === null) out.pop();
@@ -335,7 +338,11 @@ function writeSheet(wb: ExcelJS.Workbook, sheet: SheetModel, packet: Packet): vo
       if (cell.f) xc.value = { formula: cell.f, result: cell.v ?? undefined } as ExcelJS.CellFormulaValue;
       else if (cell.v !== undefined && cell.v !== null) xc.value = cell.v;
       if (cell.s !== undefined) writeStyle(xc, packet.styles[cell.s]);
-      if (cell.input) xc.protection = { locked: false };
+      if (cell.input) {
+        xc.protection = { locked: false };
+        const dv = validationOf(cell);
+        if (dv) xc.dataValidation = dv as ExcelJS.DataValidation;
+      }
     });
   });
   for (const m of sheet.merges) ws.mergeCells(m);

@@ -20,6 +20,8 @@ export function FormulaBar() {
   let address = '';
   let content = '';
   let input = false;
+  let calc = '';
+  let manual = '';
   if (s && sel) {
     const range = `${a1(sel.row, sel.col)}:${a1(sel.row2, sel.col2)}`;
     // a merged cell selected is one cell, named by its top-left corner as in Excel
@@ -28,6 +30,11 @@ export function FormulaBar() {
     try {
       content = s.getFormula(sel.sheet, sel.row, sel.col) ?? editText(s.getValue(sel.sheet, sel.row, sel.col));
       input = s.isInput(sel.sheet, sel.row, sel.col);
+      const d = controller.derivedMark(sel.sheet, sel.row, sel.col);
+      if (d) {
+        calc = `运算 ${d.formula}`;
+        if (d.agree === 'rounding' || d.agree === 'no') manual = `手工调整（运算得 ${d.computed === null ? '空' : editText(d.computed)}）`;
+      }
     } catch {
       content = '';
     }
@@ -62,6 +69,11 @@ export function FormulaBar() {
           }
         }}
       />
+      {calc && (
+        <span className={`calc-info${manual ? ' manual' : ''}`} data-testid="calc-info" title="此单元格由明细运算得出：修改明细时随之重算；手工改过的数保留，并标记为手工调整">
+          {manual ? `${manual} ${calc}` : calc}
+        </span>
+      )}
     </div>
   );
 }

@@ -2,6 +2,7 @@
 import type { MenuCommand } from '../host/host';
 import { runCommand } from '../commands';
 import { useUi } from '../state/store';
+import { openRecalc } from './RecalcDialog';
 
 function B({ cmd, label, title, disabled }: { cmd: MenuCommand; label: string; title: string; disabled?: boolean }) {
   return (
@@ -41,6 +42,9 @@ export function Toolbar() {
         <B cmd="delete-row" label="删除行" title="删除选中的科目行或指标行" />
       </span>
       <span className="group">
+        <button type="button" data-testid="recalc" onClick={() => openRecalc()} title="运算（全部重算）：按运算公式重算所有合计、类款、执行率；尾数差先列出，由您决定是否重算；可撤销">
+          运算
+        </button>
         <button type="button" className={checksOpen ? 'on' : ''} onClick={() => void runCommand('toggle-checks')} title="显示或隐藏审核结果">
           审核结果
         </button>

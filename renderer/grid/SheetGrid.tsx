@@ -14,12 +14,14 @@ import { baseRenderer } from 'handsontable/renderers/baseRenderer';
 import 'handsontable/languages/zh-CN';
 import 'handsontable/styles/handsontable.min.css';
 import 'handsontable/styles/ht-theme-classic.min.css';
-import type { CellEdit } from '../../shared/index';
+import type { CellEdit, CellValue } from '../../shared/index';
 import { controller, type GridPort } from '../state/controller';
 import { say, useUi } from '../state/store';
 import { perf } from '../perf';
 import { buildLayout, type SheetLayout } from './layout';
-import { displayText } from './format';
+import { displayText, editText } from './format';
+
+const formatFigure = (v: CellValue): string => (v === null || v === '' ? '空' : editText(v));
 import { parseTsv } from './clipboard';
 
 export const LICENSE_KEY: string = (import.meta.env.VITE_HOT_LICENSE as string | undefined) || 'non-commercial-and-evaluation';
@@ -104,9 +106,13 @@ function makeSettings(layout: SheetLayout): HotTableProps {
     const text = displayText(value as never, look);
     if (td.textContent !== text) td.textContent = text;
     const m = controller.cellMark(sheet, row, col);
-    if (m) {
-      td.classList.add(m.severity === 'error' ? 'jc-err' : m.rounding ? 'jc-round' : 'jc-warn');
-      td.title = m.messages.join('\n');
+    // 手工调整: a derived cell that does not stand as its 运算公式 gives it (a typed-over or published rounded total)
+    const d = controller.derivedMark(sheet, row, col);
+    const manual = d && (d.agree === 'rounding' || d.agree === 'no') ? `手工调整：运算公式 ${d.formula} 得 ${formatFigure(d.computed)}` : '';
+    if (manual) td.classList.add('jc-manual');
+    if (m || manual) {
+      if (m) td.classList.add(m.severity === 'error' ? 'jc-err' : m.rounding ? 'jc-round' : 'jc-warn');
+      td.title = [...(m?.messages ?? []), ...(manual ? [manual] : [])].join('\n');
     } else if (td.title) td.removeAttribute('title');
   }
 

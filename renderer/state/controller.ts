@@ -14,6 +14,15 @@ import type { Host, OpenedFile } from '../host/host';
 import { perf } from '../perf';
 import { NARRATIVE_VIEW, say, useUi, type SheetEntry } from './store';
 
+export interface DerivedMark {
+  /** the 运算公式, with '=' */
+  formula: string;
+  computed: CellValue;
+  agree: 'exact' | 'rounding' | 'blank' | 'no';
+}
+
+export type RecalcReport = ReturnType<PacketSession['recalculateAll']>;
+
 /** What the grid of the visible sheet does with a result; registered by the grid component. */
 export interface GridPort {
   sheet: string;
@@ -40,6 +49,8 @@ class Controller {
   private findings = new Map<string, Finding>();
   /** sheet → "row,col" → rules marking that cell */
   private marks = new Map<string, Map<string, Set<string>>>();
+  /** 运算 state of the derived cells of a sheet ("r,c" → formula and standing), read lazily, dropped on every edit */
+  private derivedCache = new Map<string, Map<string, DerivedMark>>();
   /** rule → the cells it marks, so a removed finding can unmark exactly those */
   private marked = new Map<string, { sheet: string; key: string }[]>();
   /** rule → where the finding points (its sheet, or the sheet of the defined name it locates) */
@@ -96,6 +107,7 @@ class Controller {
       .map((s) => ({ name: s.name, kind: s.kind, title: sheetTitle(s.cells) }));
     useUi.setState({ sheets });
     this.findings = new Map(session.findings().map((f) => [f.rule, f]));
+    this.derivedCache.clear();
     this.rebuildMarks();
     const first = sheets.find((s) => s.kind === 'table') ?? sheets[0];
     const st = useUi.getState();
@@ -272,7 +284,54 @@ class Controller {
     }
   }
 
+  /** A derived cell's 运算公式 and whether it stands as its formula gives it or is 手工调整. */
+  derivedMark(sheet: string, row: number, col: number): DerivedMark | null {
+    return this.derivedOf(sheet)?.get(`${row},${col}`) ?? null;
+  }
+
+  private derivedOf(sheet: string): Map<string, DerivedMark> | null {
+    const s = this.session;
+    if (!s) return null;
+    let m = this.derivedCache.get(sheet);
+    if (!m) {
+      m = new Map();
+      try {
+        for (const d of s.derivedCells(sheet)) {
+          const k = `${d.row},${d.col}`;
+          const prev = m.get(k);
+          // a cell with two formulas (a 款's row identity and its column sum) is 手工调整 when either disagrees
+          if (!prev || (prev.agree === 'exact' && d.agree !== 'exact')) m.set(k, { formula: `=${d.formula}`, computed: d.computed, agree: d.agree });
+        }
+      } catch {
+        // a sheet the session no longer has: no marks
+      }
+      this.derivedCache.set(sheet, m);
+    }
+    return m;
+  }
+
+  /**
+   * 运算（全部重算）: every derived cell recomputed from its details in one undoable step. 尾数差 figures (published
+   * rounded totals) and blanks the form leaves empty are listed and kept unless `includeRounding`.
+   */
+  recalculateAll(includeRounding = false): RecalcReport | null {
+    const s = this.session;
+    if (!s) return null;
+    let out: RecalcReport;
+    try {
+      out = s.recalculateAll({ includeRounding });
+    } catch (e) {
+      say(e instanceof PacketError ? e.message : `运算未完成：${(e as Error).message}`, 'error');
+      return null;
+    }
+    this.dispatch(out.result);
+    const kept = out.kept.length ? `；${out.kept.length} 个尾数差或空白保留原数` : '';
+    say(out.changed.length ? `运算完成：重算了 ${out.changed.length} 个单元格${kept}（可撤销）。` : `运算完成：没有需要重算的单元格${kept}。`);
+    return out;
+  }
+
   dispatch(result: EditResult): void {
+    this.derivedCache.clear();
     const touched = new Set<string>();
     for (const f of result.removed) {
       this.findings.delete(f.rule);
@@ -303,6 +362,11 @@ class Controller {
     const g = this.grid;
     if (g && !(structural && result.structural.includes(g.sheet))) {
       const mine = result.changed.filter((c) => c.sheet === g.sheet);
+      // a derived cell's 手工调整 mark can change when only its details did
+      if (mine.length) for (const k of this.derivedOf(g.sheet)?.keys() ?? []) {
+        const [row, col] = k.split(',').map(Number);
+        mine.push({ sheet: g.sheet, row, col });
+      }
       if (mine.length) g.refreshCells(mine);
       else if (touched.has(g.sheet)) g.refreshMarks();
     }

@@ -5,6 +5,7 @@
 import { a1 } from '../a1.js';
 import type { Cell, CellValue, SheetModel } from '../model.js';
 import { scoreFormula, gradeFormula, styleSet, type StyleFn } from './profiles.js';
+import { RATE_TOLERANCE } from './rules.js';
 
 export const FORM_TITLE = '项目支出绩效自评表';
 
@@ -89,13 +90,14 @@ export function buildFormSheet(name: string, data: FormData | null, style: Style
     for (let r = r1; r <= r2; r++) {
       for (let c = c1; c <= c2; c++) {
         if (r === r1 && c === c1) set(r, c, top);
-        else set(r, c, { ...(top.s !== undefined ? { s: top.s } : {}), ...(top.input ? { input: true } : {}) });
+        else set(r, c, { ...(top.s !== undefined ? { s: top.s } : {}), ...(top.input ? { input: true } : {}), ...(top.kind ? { kind: top.kind } : {}) });
       }
     }
     if (r1 !== r2 || c1 !== c2) merges.push(`${a1(r1, c1)}:${a1(r2, c2)}`);
   };
-  const text = (v: string | null | undefined): Cell => ({ ...(v ? { v } : {}), input: true, s: st.text });
-  const num = (v: number | null | undefined, s = st.number): Cell => ({ ...(v === null || v === undefined ? {} : { v }), input: true, s });
+  // every input declares its kind (shared/kinds.ts): a typed 8 in a 得分 cell is the number 8
+  const text = (v: string | null | undefined): Cell => ({ ...(v ? { v } : {}), input: true, s: st.text, kind: '文本' });
+  const num = (v: number | null | undefined, s = st.number, kind = '分数'): Cell => ({ ...(v === null || v === undefined ? {} : { v }), input: true, s, kind });
 
   merge(0, 0, 0, COLS - 1, { v: FORM_TITLE, s: st.title });
   heights[0] = 30;
@@ -120,16 +122,23 @@ export function buildFormSheet(name: string, data: FormData | null, style: Style
     const r = R_FUND_HEAD + 1 + k;
     const f = funds[k];
     set(r, 1, { v: label, s: k === 0 ? st.head : st.text });
-    set(r, 2, num(f?.initial, st.money));
-    set(r, 3, num(f?.A, st.money));
-    set(r, 4, num(f?.B, st.money));
+    set(r, 2, num(f?.initial, st.money, '金额'));
+    set(r, 3, num(f?.A, st.money, '金额'));
+    set(r, 4, num(f?.B, st.money, '金额'));
+    // 运算: 执行率 = B ÷ A × 100 (two decimals); a published rate truncated to one decimal agrees within 0.1
+    // 运算: 年度资金总额 = Σ其中各项资金 in 年初预算数, A and B (the 资金合计 check's relation)
+    const parts = (col: number) => FUND_ROWS.slice(1).map((_l, j) => `N(${a1(R_FUND_HEAD + 2 + j, col)})`).join('+');
+    if (k === 0) {
+      for (const col of [2, 3, 4]) Object.assign(cells[r][col]!, { calc: parts(col) });
+    }
+    const rate = { calc: `IF(N(${a1(r, 3)})>0,ROUND(N(${a1(r, 4)})/${a1(r, 3)}*100,2),"")`, calcTol: RATE_TOLERANCE };
     if (k === 0) {
       set(r, 5, num(data ? f?.weight : 10));
-      set(r, 6, num(f?.rate));
+      set(r, 6, { ...num(f?.rate, st.number, '百分比'), ...rate });
       set(r, 7, { f: scoreFormula(a1(r, 3), a1(r, 4), a1(r, 5)), s: st.numberBold });
     } else {
       set(r, 5, { v: '-', s: st.number });
-      set(r, 6, num(f?.rate));
+      set(r, 6, { ...num(f?.rate, st.number, '百分比'), ...rate });
       set(r, 7, { v: '-', s: st.number });
     }
     set(r, 8, { s: st.number });
@@ -156,8 +165,8 @@ export function buildFormSheet(name: string, data: FormData | null, style: Style
     set(r, 1, text(ind.level1));
     set(r, 2, text(ind.level2));
     set(r, 3, text(ind.level3));
-    set(r, 4, { ...(numeric(ind.target) !== null ? { v: numeric(ind.target) } : {}), input: true, s: st.text });
-    set(r, 5, { ...(numeric(ind.actual) !== null ? { v: numeric(ind.actual) } : {}), input: true, s: st.text });
+    set(r, 4, { ...(numeric(ind.target) !== null ? { v: numeric(ind.target) } : {}), input: true, s: st.text, kind: '指标值' });
+    set(r, 5, { ...(numeric(ind.actual) !== null ? { v: numeric(ind.actual) } : {}), input: true, s: st.text, kind: '指标值' });
     set(r, 6, num(ind.weight));
     set(r, 7, num(ind.score));
     set(r, 8, text(ind.deviation));

@@ -117,7 +117,7 @@ export function profileSheet(style: StyleFn, choice: string): { sheet: SheetMode
   set(0, 0, { v: '项目支出绩效自评评分规则', s: st.title });
   merges.push('A1:L1');
   set(CHOICE_ROW, 0, { v: '本公开包采用的评分规则（填下表中的规则代码）', s: st.text });
-  set(CHOICE_ROW, 1, { v: choice, input: true, s: st.label });
+  set(CHOICE_ROW, 1, { v: choice, input: true, s: st.label, kind: '代码' });
   set(CHOICE_ROW, 2, {
     f: `IFERROR("当前："&INDEX($B$${TABLE_FIRST + 1}:$B$${TABLE_FIRST + TABLE_ROWS},${match}),"规则代码「"&${PROFILE_NAME}&"」不在下表中，请改为下表中的代码")`,
     s: st.text,

@@ -4,12 +4,13 @@
  * batch, then the figures of computed cells are compared with what the packet computes.
  */
 import { a1 } from '../a1.js';
-import { normalizeValue, PacketSession, type CellEdit, type EditResult } from '../engine.js';
+import { parseCellInput, PacketSession, type CellEdit, type EditResult } from '../engine.js';
 import type { CellValue, Packet, SheetModel } from '../model.js';
 import type { ImportPlan, PlannedRows, ProgressFn } from './plan.js';
 import { tick } from './plan.js';
 import { summarize, type ImportReport } from './report.js';
 import { parseCode } from './text.js';
+import { refusal } from '../kinds.js';
 
 export interface ApplyOptions {
   /** false: keep the packet's non-empty inputs and report those figures as not placed */
@@ -282,7 +283,13 @@ function writeModel(packet: Packet, edits: CellEdit[]): EditResult {
       result.rejected.push({ sheet: e.sheet, row: e.row, col: e.col, code: sh ? 'not-input' : 'no-sheet', reason: sh ? `${e.sheet} ${a1(e.row, e.col)} 不是填报单元格` : `工作表「${e.sheet}」不存在` });
       continue;
     }
-    const v = normalizeValue(e.value, packet.styles[cell.s ?? -1]?.numFmt);
+    // the same kind parsing as session.apply: a value the cell's kind cannot hold is refused, not stored as text
+    const parsed = parseCellInput(e.value, cell, packet.styles[cell.s ?? -1]?.numFmt);
+    if (!parsed.ok) {
+      result.rejected.push({ sheet: e.sheet, row: e.row, col: e.col, code: 'bad-value', reason: refusal(e.sheet, a1(e.row, e.col), parsed.kind, e.value, parsed.want) });
+      continue;
+    }
+    const v = parsed.value;
     if (v === null) delete cell.v;
     else cell.v = v;
     result.changed.push({ sheet: e.sheet, row: e.row, col: e.col });

@@ -37,6 +37,16 @@ export async function run(): Promise<void> {
     session.apply([{ sheet, row: 8, col: 2, value: i % 2 ? 39.45 : 40.45 }]);
     edits.push(performance.now() - t0);
   }
+  // 运算: a 项's 基本支出 (D9) moves its 本年支出合计, its 款, 类 and the 合计 row (two HyperFormula steps)
+  const follow: number[] = [];
+  const before = session.getValue(sheet, 8, 3) as number;
+  for (let i = 0; i < 40; i++) {
+    const t0 = performance.now();
+    session.apply([{ sheet, row: 8, col: 3, value: before + (i % 2 ? 0 : 1) }]);
+    follow.push(performance.now() - t0);
+  }
+  session.apply([{ sheet, row: 8, col: 3, value: before }]);
+  const recalc = await timeRuns(RUNS, () => session.recalculateAll());
   const insert = await timeRuns(RUNS, () => {
     session.insertRows(sheet, 9, 1);
     session.undo();
@@ -51,6 +61,8 @@ export async function run(): Promise<void> {
     'full check (re-read every check)': fullCheck.median,
     'one edit → findings diff (median of 40)': round(median(edits)),
     'insert a 科目 row + undo (re-expands 层级)': insert.median,
+    'one edit with 运算: 项 基本支出 → 项/款/类/合计 follow (median of 40)': round(median(follow)),
+    '运算（全部重算） on the reference packet (nothing to change)': recalc.median,
   });
 }
 

@@ -122,14 +122,15 @@ describe('editing 公开01表', () => {
   it('a wrong figure raises the error with the right message; a click selects its cell; restoring clears it', async () => {
     await showSheet(page, '公开01表');
     await typeInto(page, 'C7', '3000');
-    const item = page.locator('.finding[data-rule="01-01"]');
+    // 运算: 本年收入合计 follows its lines; the tie to 02表 breaks and points at it through the defined name
+    const item = page.locator('.finding[data-rule="X-01"]');
     await item.waitFor();
     const msg = await item.locator('.msg').textContent();
-    expect(msg).toBe('公开01表 本年收入合计：本年收入合计 3,966.62 与 第1—8行各项收入之和 3,681.72 不等，差额 284.90。');
+    expect(msg).toBe('公开01表与公开02表：公开01表 本年收入合计 3,681.72 与 公开02表 本年收入合计 3,966.62 不等，差额 -284.90。');
     expect(await value(page, 'C7')).toBe(3000);
     expect(await shown(page, 'C7')).toBe('3,000.00');
     // the 01表 vs 04表 tie breaks too, and points at C7 through the defined name
-    expect(await errorRules()).toEqual(['01-01', 'X-04']);
+    expect(await errorRules()).toEqual(['01-05', 'X-01', 'X-04']);
     const x04 = await page.locator('.finding[data-rule="X-04"] .msg').textContent();
     expect(x04).toBe('公开01表与公开04表：公开01表 一般公共预算财政拨款收入 3,000.00 与 公开04表 一般公共预算财政拨款 3,284.90 不等，差额 -284.90。');
     const c7 = await page.evaluate(() => {
@@ -138,7 +139,7 @@ describe('editing 公开01表', () => {
     });
     expect(c7.cls).toContain('jc-err');
     expect(c7.title).toContain('一般公共预算财政拨款收入 3,000.00');
-    await expect(page.locator('.tree-item[data-sheet="公开01表"] .badge.err').textContent()).resolves.toBe('2');
+    await expect(page.locator('.tree-item[data-sheet="公开01表"] .badge.err').textContent()).resolves.toBe('3');
     expect(await page.title()).toMatch(/^● /);
     await shot(page, '06-公开01表-错误.png');
     await page.locator('aside.checks').screenshot({ path: join(ARTIFACTS, '03-审核结果-错误.png') });
@@ -153,7 +154,7 @@ describe('editing 公开01表', () => {
     await expect.poll(() => selection(page)).toEqual({ sheet: '公开01表', cell: 'C7' });
 
     await typeInto(page, 'C7', '3,284.90');
-    await page.locator('.finding[data-rule="01-01"]').waitFor({ state: 'detached' });
+    await page.locator('.finding[data-rule="X-01"]').waitFor({ state: 'detached' });
     expect(await errorRules()).toEqual([]);
     expect(await value(page, 'C7')).toBe(3284.9);
     await expectBaseline();
@@ -189,7 +190,9 @@ describe('editing 公开01表', () => {
     const saved = await readPacket(new Uint8Array(readFileSync(file)));
     const s = new PacketSession(saved);
     expect(s.getValue('公开01表', 9, 2)).toBe(12.5);
-    expect(s.findings().some((f) => f.rule === '01-01' && f.severity === 'error')).toBe(true);
+    // 运算 moved 本年收入合计 with it: the saved packet carries 3,979.12 and the broken tie to 02表
+    expect(s.getValue('公开01表', 32, 2)).toBe(3979.12);
+    expect(s.findings().some((f) => f.rule === 'X-01' && f.severity === 'error')).toBe(true);
     s.destroy();
     await expect.poll(() => page.title()).not.toMatch(/^● /);
     await page.keyboard.press('Control+z');
@@ -211,8 +214,9 @@ describe('paste, undo, redo, fill-down on 公开03表', () => {
     expect(await value(page, 'G9')).toBe(0);
     expect(await shown(page, 'F7')).toBe('1,234.56');
     expect(await shown(page, 'G7')).toBe('-12.00');
-    // the row identity of 201 (本年支出合计 = 基本 + 项目 + 上缴 + 经营 + 对附属) now fails
-    expect(await errorRules()).toContain('03-H:行:201:C=D+E+F+G+H');
+    // 运算: 201's 本年支出合计 follows its row (基本 + 项目 + 上缴 + 经营 + 对附属); its 上缴 no longer ties to its 款
+    expect(await value(page, 'C7')).toBe(2958.9); // 1,736.34 + 1,234.56 − 12.00
+    expect(await errorRules()).toContain('03-H:201:F');
     await page.keyboard.press('Control+z');
     await expect.poll(() => value(page, 'F7')).toBe(null);
     expect(await value(page, 'G7')).toBe(null);
@@ -221,7 +225,7 @@ describe('paste, undo, redo, fill-down on 公开03表', () => {
     await page.keyboard.press('Control+y');
     await expect.poll(() => value(page, 'F7')).toBe(1234.56);
     expect(await value(page, 'F9')).toBe(5);
-    expect(await errorRules()).toContain('03-H:行:201:C=D+E+F+G+H');
+    expect(await errorRules()).toContain('03-H:201:F');
     await page.keyboard.press('Control+z');
     await expect.poll(() => value(page, 'F7')).toBe(null);
     await expectBaseline();
@@ -275,14 +279,22 @@ describe('rows in 公开03表', () => {
     await page.locator(`.finding[data-rule="${rowRule}"]`).waitFor();
     const rowMsg = await page.locator(`.finding[data-rule="${rowRule}"] .msg`).textContent();
     expect(rowMsg).toBe('公开03表 2130899 其他普惠金融发展支出：本年支出合计 10.00 与 基本支出＋项目支出＋上缴上级支出＋经营支出＋对附属单位补助支出 0.00 不等，差额 10.00。');
+    // a 项's 本年支出合计 typed alone: the 款 keeps following its own row (基本 + 项目 …), so it no longer adds up
     const kuan = (await findings(page)).find((f) => f.rule === '03-H:21308:C');
     expect(kuan?.severity).toBe('error');
     expect(kuan?.message).toBe('公开03表 21308 普惠金融发展支出（款）「本年支出合计」201.56 与所属各项之和 211.56 不等，差额 -10.00。');
     await shot(page, '07-公开03表-插入项.png');
 
+    // 运算: with its 项目支出 typed, the 项 holds, the 款's 项目支出 and 本年支出合计 follow, and the 款 adds up again
     await typeInto(page, 'E57', '10');
     await page.locator(`.finding[data-rule="${rowRule}"]`).waitFor({ state: 'detached' });
-    expect(await errorRules()).toContain('03-H:21308:C');
+    const kuanRow = await page.evaluate(() => {
+      const j = window.__juesuan!;
+      for (let r = 0; r < 200; r++) if (j.controller.value('公开03表', r, 0) === '21308') return r + 1;
+      return 0;
+    });
+    expect(await value(page, `C${kuanRow}`)).toBe(211.56);
+    expect(await errorRules()).not.toContain('03-H:21308:C');
 
     // delete it again from the context menu: the checks retract
     await select(page, 'A57');

@@ -62,18 +62,36 @@ describe('changing one figure brings exactly the errors it should, and restoring
   const errorsNow = (): Finding[] => session.findings().filter((f) => f.severity === 'error');
 
   it('01表 一般公共预算财政拨款收入 3,284.90 → 3,000.00', () => {
+    // 运算: 本年收入合计 and 收入总计 follow their lines; the errors are the ties the edit really breaks
     const res = set(session, '公开01表', 'C7', 3000);
-    expect(res.added.map((f) => f.rule).sort()).toEqual(['01-01', 'X-04']);
+    expect(valueAt(session, '公开01表', 'C33')).toBe(3681.72);
+    expect(valueAt(session, '公开01表', 'C37')).toBe(3681.72);
+    expect(res.added.map((f) => f.rule).sort()).toEqual(['01-05', 'X-01', 'X-04']);
     const e = errorsNow();
-    expect(e.map((f) => f.rule).sort()).toEqual(['01-01', 'X-04']);
-    const f = e.find((x) => x.rule === '01-01')!;
+    expect(e.map((f) => f.rule).sort()).toEqual(['01-05', 'X-01', 'X-04']);
+    const f = e.find((x) => x.rule === 'X-01')!;
     expect(f.sheet).toBe('公开01表');
     expect(f.cells).toEqual(['C33']);
-    expect(f.message).toBe('公开01表 本年收入合计：本年收入合计 3,966.62 与 第1—8行各项收入之和 3,681.72 不等，差额 284.90。');
+    expect(f.message).toBe('公开01表与公开02表：公开01表 本年收入合计 3,681.72 与 公开02表 本年收入合计 3,966.62 不等，差额 -284.90。');
     const x = e.find((z) => z.rule === 'X-04')!;
     expect(x.message).toBe('公开01表与公开04表：公开01表 一般公共预算财政拨款收入 3,000.00 与 公开04表 一般公共预算财政拨款 3,284.90 不等，差额 -284.90。');
     const back = set(session, '公开01表', 'C7', 3284.9);
-    expect(back.removed.map((f) => f.rule).sort()).toEqual(['01-01', 'X-04']);
+    expect(back.removed.map((f) => f.rule).sort()).toEqual(['01-05', 'X-01', 'X-04']);
+    expect(valueAt(session, '公开01表', 'C33')).toBe(3966.62);
+    expect(errorsNow()).toEqual([]);
+  });
+
+  it('a total typed over by hand stays and is judged: 本年收入合计 3,966.62 → 3,900.00', () => {
+    const res = set(session, '公开01表', 'C33', 3900);
+    // 收入总计 follows the typed 本年收入合计, so the 收支 balance is off too
+    expect(valueAt(session, '公开01表', 'C37')).toBe(3900);
+    expect(res.added.map((f) => f.rule).sort()).toEqual(['01-01', '01-05', 'X-01']);
+    expect(errorsNow().find((x) => x.rule === '01-01')!.message).toBe('公开01表 本年收入合计：本年收入合计 3,900.00 与 第1—8行各项收入之和 3,966.62 不等，差额 -66.62。');
+    // a typed-over total no longer follows its lines: the next edit of a line leaves it where the user put it
+    set(session, '公开01表', 'C8', 681.73);
+    expect(valueAt(session, '公开01表', 'C33')).toBe(3900);
+    set(session, '公开01表', 'C8', 681.72);
+    set(session, '公开01表', 'C33', 3966.62);
     expect(errorsNow()).toEqual([]);
   });
 
@@ -91,14 +109,20 @@ describe('changing one figure brings exactly the errors it should, and restoring
   });
 
   it('06表 基本工资 66.79 → 76.79', () => {
-    // 06-301 was already a 尾数差 warning (451.82 vs 451.83): the same finding turns into an error
+    // 运算: the 301 class (451.82, a published 尾数差 against 451.83) follows with its rounding kept, and so
+    // does 人员经费合计 545.72; the tie to 05表 基本支出 is what the edit really breaks
     const res = set(session, '公开06表', 'C7', 76.79);
-    expect(res.added).toEqual([]);
-    expect(res.updated.map((f) => [f.rule, f.severity, f.rounding])).toEqual([['06-301', 'error', false]]);
-    expect(res.updated[0].message).toBe('公开06表 301 工资福利支出：301 类 451.82 与 301xx 各款之和 461.83 不等，差额 -10.01。');
-    // the 尾数差 warning of the same check is replaced by the error, not listed twice
+    expect(valueAt(session, '公开06表', 'C6')).toBe(461.82);
+    expect(valueAt(session, '公开06表', 'C34')).toBe(555.72);
+    expect(res.added.map((f) => [f.rule, f.severity])).toEqual([['06-03', 'error']]);
+    expect(res.added[0].message).toBe('公开05表基本支出与公开06表：公开05表 基本支出合计 587.35 与 公开06表 人员经费合计＋公用经费合计 597.35 不等，差额 -10.00。');
+    expect(byRule('06-301')).toMatchObject({ severity: 'warning', rounding: true });
+    // the warning is not listed twice
     expect(session.findings().filter((f) => f.rule === '06-301')).toHaveLength(1);
     set(session, '公开06表', 'C7', 66.79);
+    // back to the published figures, not to the recomputed 451.83 / 545.73
+    expect(valueAt(session, '公开06表', 'C6')).toBe(451.82);
+    expect(valueAt(session, '公开06表', 'C34')).toBe(545.72);
     expect(errorsNow()).toEqual([]);
     expect(byRule('06-301')!.rounding).toBe(true);
   });
@@ -106,7 +130,8 @@ describe('changing one figure brings exactly the errors it should, and restoring
   it('09表 公务接待费决算数 1.74 → 2.74', () => {
     const res = set(session, '公开09表', 'E11', 2.74);
     const added = res.added.map((f) => `${f.rule}:${f.severity}`).sort();
-    expect(added).toEqual(['06-04:warning', '09-1E:error', '09-3E:error']);
+    // E11 公务接待费 is typed over (its 国内 + 国（境）外 do not move); the 三公 total above it follows
+    expect(added).toEqual(['06-04:warning', '09-3E:error']);
     expect(res.added.find((f) => f.rule === '09-3E')!.message).toBe('公开09表 决算数：公务接待费 2.74 与 国内接待费＋国（境）外接待费 1.74 不等，差额 1.00。');
     // restoring the two-decimal figure the seed prints is a 尾数差 against the 元-precision 1.7409 around it
     set(session, '公开09表', 'E11', 1.74);

@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PacketSession } from '../../shared/engine.js';
 import { formsReport, PROFILE_SHEET } from '../../shared/forms.js';
-import { cleanMessages, finding, findingsOf, get, set, smallPacket, smallSession } from './forms-helpers.js';
+import { at, cleanMessages, finding, findingsOf, get, set, smallPacket, smallSession } from './forms-helpers.js';
 
 let session: PacketSession;
 let F2: string;
@@ -45,9 +45,17 @@ describe('执行率 = B/A', () => {
     expect(rule(F2, '执行率:政府预算资金')).toMatchObject({ severity: 'error', cells: ['G7'] });
   });
 
-  it('text typed as the 执行率 is a finding that shows the text', () => {
+  it('a 执行率 typed with a % sign is the number; text is refused at the cell; text from a file is a finding', () => {
     set(session, F2, 'G6', '47.5%');
-    expect(rule(F2, '执行率:年度资金总额')!.message).toContain('执行率 47.5% 与');
+    expect(get(session, F2, 'G6')).toBe(47.5);
+    expect(rule(F2, '执行率:年度资金总额')).toBeUndefined();
+    const r = session.apply([{ sheet: F2, ...at('G6'), value: '约47' }]);
+    expect(r.rejected[0]).toMatchObject({ code: 'bad-value', reason: `${F2} G6 是百分比单元格，应填百分数的数字（如 96.3 或 96.3%）；「约47」未填入。` });
+    expect(get(session, F2, 'G6')).toBe(47.5);
+    const { packet, sheets } = smallPacket([2]);
+    packet.sheets.find((x) => x.name === sheets[0])!.cells[5][6]!.v = '47.5%';
+    const s = new PacketSession(packet);
+    expect(finding(s, `${sheets[0]}:执行率:年度资金总额`)!.message).toContain('执行率 47.5% 与');
   });
 });
 
@@ -146,14 +154,17 @@ describe('偏差原因', () => {
 
 describe('项目资金', () => {
   it('年度资金总额 = Σ sources, with the 尾数差 allowance of the 4 fund rows', () => {
-    set(session, F2, 'D7', 66.6325); // 66.63 vs 66.62: within 4 × 0.005
+    // 运算: a source row's edit moves the 年度资金总额 with it; to judge the check, the total is typed over
+    set(session, F2, 'D6', 66.6125); // 66.61 vs 66.62: within 4 × 0.005
     expect(rule(F2, '资金合计')).toMatchObject({ severity: 'warning', rounding: true, cells: ['C6'] });
-    set(session, F2, 'D7', 66.7);
+    set(session, F2, 'D6', 66.7);
     const f = rule(F2, '资金合计')!;
     expect(f).toMatchObject({ severity: 'error', rounding: false });
-    expect(f.message).toBe('年度资金总额与其中各项资金之和不等：年初预算数 66.62／66.62，全年预算数 66.62／66.70，全年执行数 31.69／31.69。');
+    expect(f.message).toBe('年度资金总额与其中各项资金之和不等：年初预算数 66.62／66.62，全年预算数 66.70／66.62，全年执行数 31.69／31.69。');
+    // typed over beyond the allowance, the total no longer follows its sources
     set(session, F2, 'D7', 30);
-    set(session, F2, 'D8', 36.6225);
+    expect(get(session, F2, 'D6')).toBe(66.7);
+    set(session, F2, 'D8', 36.7);
     expect(rule(F2, '资金合计')).toBeUndefined();
   });
 
@@ -183,8 +194,11 @@ describe('项目资金', () => {
     expect(rule(F2, '资金负数')).toMatchObject({ severity: 'error', cells: ['C6:E9'], message: '项目资金中有 1 个负数：年初预算数、全年预算数、全年执行数不能为负。' });
   });
 
-  it('text in an amount cell is the engine\'s type error at that cell, and the form keeps computing', () => {
-    set(session, F2, 'E6', '三十一');
+  it('text in an amount cell (a file edited elsewhere) is the engine\'s type error at that cell, and the form keeps computing', () => {
+    expect(session.apply([{ sheet: F2, ...at('E6'), value: '三十一' }]).rejected[0].code).toBe('bad-value');
+    const { packet, sheets } = smallPacket([2, 3]);
+    packet.sheets.find((x) => x.name === sheets[0])!.cells[5][4]!.v = '三十一';
+    session = new PacketSession(packet);
     const f = finding(session, `类型:${F2}!E6`)!;
     expect(f).toMatchObject({ severity: 'error', cells: ['E6'] });
     expect(get(session, F2, 'H6')).toBe(0);
@@ -194,8 +208,11 @@ describe('项目资金', () => {
 });
 
 describe('bad input in the 绩效指标', () => {
-  it('text in a 分值 or 得分 cell: an error that counts the text cells, and the row check at the cell', () => {
-    set(session, F2, 'H13', '十八');
+  it('text in a 分值 or 得分 cell (a file edited elsewhere): an error that counts the text cells, and the row check at the cell', () => {
+    expect(session.apply([{ sheet: F2, ...at('H13'), value: '十八' }]).rejected[0]).toMatchObject({ code: 'bad-value', reason: `${F2} H13 是分数单元格，应填分数（数字）；「十八」未填入。` });
+    const { packet, sheets } = smallPacket([2, 3]);
+    packet.sheets.find((x) => x.name === sheets[0])!.cells[12][7]!.v = '十八';
+    session = new PacketSession(packet);
     expect(rule(F2, '指标:文字')).toMatchObject({ severity: 'error', cells: ['G13:H22'], message: '绩效指标的分值、得分栏中有 1 个单元格填的是文字，不参与合计：请改为数字或清空。' });
     expect(rule(F2, '指标:R13:得分')!.message).toBe('第13行「经济成本指标」：得分 十八 应在0与分值 20 之间（已设分值的指标须填写得分）。');
     expect(get(session, F2, 'H23')).toBe(64);
