@@ -55,7 +55,10 @@ export function buildSummary(
     for (let c = 1; c < 6; c++) set(1, c, { s: st.note });
     merges.push('A2:F2');
   }
-  set(1, 9, { v: '金额单位：万元', s: st.note });
+  // over the last two columns: alone in the 10-wide J it wrapped to two lines and doubled the row
+  set(1, 8, { v: '金额单位：万元', s: st.note });
+  set(1, 9, { s: st.note });
+  merges.push('I2:J2');
   ['序号', '项目名称', '工作表', '全年预算数（A）', '全年执行数（B）', '执行率（%）', '执行率得分', '总分', '自评等级', '审核问题数'].forEach((h, c) =>
     set(HEAD_ROW, c, { v: h, s: st.head }));
 

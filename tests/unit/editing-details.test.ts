@@ -128,6 +128,8 @@ describe('layout of the 部门 line', () => {
     const summary = ref.sheets.find((s) => s.name === '绩效自评汇总')!;
     expect(summary.cells[1][0]?.f).toBe('"部门："&单位名称');
     expect(summary.merges).toContain('A2:F2');
+    expect(summary.merges).toContain('I2:J2');
+    expect(summary.cells[1][8]?.v).toBe('金额单位：万元');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await exportWorkbook(ref)) as unknown as ArrayBuffer);
     const ws = wb.getWorksheet('绩效自评汇总')!;
