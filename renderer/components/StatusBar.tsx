@@ -83,7 +83,7 @@ export function StatusBar() {
         <button type="button" onClick={() => setZoom(zoom - 0.1)} title="缩小（Ctrl+-）">−</button>
         <input type="range" min={50} max={200} step={5} value={Math.round(zoom * 100)} onChange={(e) => setZoom(Number(e.target.value) / 100)} aria-label="缩放" />
         <button type="button" onClick={() => setZoom(zoom + 0.1)} title="放大（Ctrl+=）">+</button>
-        <span className="zoom-pct" onClick={() => setZoom(1)} title="恢复 100%（Ctrl+0）">{Math.round(zoom * 100)}%</span>
+        <span className="zoom-pct" onClick={() => setZoom(1)} title="缩放到 100%（Ctrl+0）">{Math.round(zoom * 100)}%</span>
       </span>
     </footer>
   );
