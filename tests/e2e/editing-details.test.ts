@@ -234,7 +234,7 @@ describe('新建', () => {
   it('the year is 2024 in the grid and in the message, never 2,024.00', async () => {
     page.once('dialog', (d) => void d.accept());
     await page.click('button[data-cmd="new"]');
-    await page.waitForFunction(() => window.__juesuan!.ui.getState().fileName.startsWith('未命名'));
+    await expect.poll(() => page.locator('[data-testid="doc-name"]').textContent(), { timeout: 60_000 }).toMatch(/^未命名公开包\.xlsx/);
     await showSheet(page, '概况');
     expect(await shown(page, 'B3')).toBe('2024');
     const g1 = page.locator('.finding[data-rule="G-01"] .msg');
