@@ -44,7 +44,7 @@ export function buildMenuTemplate(o: MenuOptions): MenuItemConstructorOptions[] 
       label: '编辑(&E)',
       submenu: [
         item('撤销', 'undo', 'CmdOrCtrl+Z'),
-        item('恢复', 'redo', 'CmdOrCtrl+Y'),
+        item('重做', 'redo', 'CmdOrCtrl+Y'),
         { type: 'separator' },
         { label: '剪切', role: 'cut', accelerator: 'CmdOrCtrl+X', registerAccelerator: false },
         { label: '复制', role: 'copy', accelerator: 'CmdOrCtrl+C', registerAccelerator: false },

@@ -88,9 +88,14 @@ class SheetBuilder {
     this.merge(0, 0, 0, last, title, S.title);
     this.heights[0] = 30;
     this.text(1, last, label, S.label);
+    // the 部门 line spans the columns left of the year, at least NAME_ROOM wide: a unit name of ~26 characters
+    // (中共景德镇市昌南新区工作委员会党群工作部) was clipped on 公开01表 when the year sat in its middle column
+    let year = Math.max(1, Math.floor(last / 2));
+    const room = (y: number) => this.widths.slice(0, y).reduce((a, w) => a + w, 0);
+    while (room(year) < NAME_ROOM && year + 1 < last) year++;
     this.set(2, 0, { f: '"部门："&单位名称', s: S.info });
-    this.merge(2, 0, 2, Math.max(1, Math.floor(last / 2) - 1), undefined, S.info);
-    this.set(2, Math.floor(last / 2), { f: '决算年度&" 年度"', s: S.infoCenter });
+    if (year > 1) this.merge(2, 0, 2, year - 1, undefined, S.info);
+    if (year < last) this.set(2, year, { f: '决算年度&" 年度"', s: S.infoCenter });
     this.text(2, last, unit, S.label);
     return 3;
   }
@@ -120,6 +125,9 @@ class SheetBuilder {
     };
   }
 }
+
+/** width (Excel character units) the 部门 line of a table header gets at least: "部门：" and ~24 汉字 of 10-point 宋体 */
+const NAME_ROOM = 52;
 
 // ---------------------------------------------------------------- data
 type Amount = number | null;
@@ -211,8 +219,9 @@ function overview(filled: boolean): SheetModel {
     name(nm, '概况', i + 1, 1);
   });
   b.heights[3] = 150;
-  check('G-01', 'error', 'AND(单位名称<>"",决算年度>=2000)', '概况未填完整：单位名称「{单位名称}」、决算年度 {决算年度}。请在「概况」中填写单位名称和决算年度。', '概况!B2');
-  check('G-02', 'warning', '单位发放离退休费人数+养老保险基金发放人数=离退休人数', '概况：离退休人员 {离退休人数} 人，而单位发放 {单位发放离退休费人数} 人与养老保险基金发放 {养老保险基金发放人数} 人之和不等。', '概况!B11');
+  // the year and the head counts are quoted as text (""&…): a message prints numbers as amounts (2,024.00)
+  check('G-01', 'error', 'AND(单位名称<>"",决算年度>=2000)', '概况未填完整：单位名称「{单位名称}」、决算年度 {""&决算年度}。请在「概况」中填写单位名称和决算年度。', '概况!B2');
+  check('G-02', 'warning', '单位发放离退休费人数+养老保险基金发放人数=离退休人数', '概况：离退休人员 {""&离退休人数} 人，而单位发放 {""&单位发放离退休费人数} 人与养老保险基金发放 {""&养老保险基金发放人数} 人之和不等。', '概况!B11');
   return b.build('overview', 0, undefined, false);
 }
 

@@ -10,7 +10,7 @@ import {
   declarationCodeColumn, declarationTables, expandDeclaration, parseParams, splitLocate, type ConcreteCheck,
 } from './checks.js';
 import { PacketError } from './errors.js';
-import { formatMessageNumber, parseUserInput } from './format.js';
+import { formatMessageFigures, formatMessageNumber, parseUserInput } from './format.js';
 import { FormulaTranslator, joinMessage, splitMessage, strictVariant } from './formula.js';
 import { colIndex } from './a1.js';
 import { derivations, type Derivation } from './calc.js';
@@ -267,8 +267,11 @@ export class PacketSession {
       return { rule: cc.check.rule, finding: { ...base, rounding: false, message: msg } };
     }
     if (strict === true) return { rule: cc.check.rule, finding: null };
-    const exprs: string[] = [];
-    for (let k = 0; k < cc.nExpr; k++) exprs.push(this.fmt(at(2 + cc.nLoc + k)));
+    const raw: unknown[] = [];
+    for (let k = 0; k < cc.nExpr; k++) raw.push(at(2 + cc.nLoc + k));
+    // the figures are formatted together: two that differ only beyond two decimals show the digits that differ
+    const figures = formatMessageFigures(raw.map((v) => (typeof v === 'number' ? v : NaN)));
+    const exprs = raw.map((v, k) => (typeof v === 'number' ? figures[k] : this.fmt(v)));
     let message = cc.parts.map((p, k) => p + (k < exprs.length ? exprs[k] : '')).join('');
     if (tol === true) {
       message += '（在尾数误差允许范围内，系金额单位换算的尾数差，可不调整）';

@@ -6,7 +6,10 @@ import { NARRATIVE_VIEW, useUi, type SheetEntry } from '../state/store';
 
 interface Counts {
   error: number;
+  /** hints that ask for a look (not the 尾数差) */
   warning: number;
+  /** 尾数差: rounding within tolerance, not something to worry about; shown quietly, never as an alarm */
+  rounding: number;
 }
 
 function countBySheet(findings: Finding[]): Map<string, Counts> {
@@ -14,19 +17,23 @@ function countBySheet(findings: Finding[]): Map<string, Counts> {
   for (const f of findings) {
     const sheet = controller.sheetOf(f);
     let c = m.get(sheet);
-    if (!c) m.set(sheet, (c = { error: 0, warning: 0 }));
+    if (!c) m.set(sheet, (c = { error: 0, warning: 0, rounding: 0 }));
     if (f.severity === 'error') c.error++;
+    else if (f.rounding) c.rounding++;
     else c.warning++;
   }
   return m;
 }
 
 function Badges({ c }: { c: Counts | undefined }) {
-  if (!c || (!c.error && !c.warning)) return null;
+  if (!c || (!c.error && !c.warning && !c.rounding)) return null;
   return (
     <span className="badges">
       {c.error > 0 && <span className="badge err" title={`${c.error} 个错误`}>{c.error}</span>}
       {c.warning > 0 && <span className="badge warn" title={`${c.warning} 条提示`}>{c.warning}</span>}
+      {c.rounding > 0 && (
+        <span className="badge round" title={`${c.rounding} 处尾数差：金额单位换算造成，在允许范围内，可不调整`}>{c.rounding}</span>
+      )}
     </span>
   );
 }
@@ -44,12 +51,13 @@ function Item({ s, label, sub, counts, active }: { s: string; label: string; sub
 }
 
 function sum(list: SheetEntry[], counts: Map<string, Counts>): Counts {
-  const t = { error: 0, warning: 0 };
+  const t = { error: 0, warning: 0, rounding: 0 };
   for (const s of list) {
     const c = counts.get(s.name);
     if (c) {
       t.error += c.error;
       t.warning += c.warning;
+      t.rounding += c.rounding;
     }
   }
   return t;

@@ -26,6 +26,34 @@ export function selectionStats(): { sum: number; count: number; numbers: number 
   return { sum, count, numbers };
 }
 
+/**
+ * The packet's finding counts, read from the live findings (the panel's 错误 / 提示 / 尾数差): a message such as
+ * "没有错误" would be stale after the next edit, these never are.
+ */
+function FindingCounts() {
+  const findings = useUi((s) => s.findings);
+  let errors = 0;
+  let warnings = 0;
+  let rounding = 0;
+  for (const f of findings) {
+    if (f.severity === 'error') errors++;
+    else if (f.rounding) rounding++;
+    else warnings++;
+  }
+  return (
+    <span
+      className="status-counts"
+      data-testid="status-counts"
+      title="审核结果（单击打开审核结果面板）"
+      onClick={() => useUi.setState({ checksOpen: true })}
+    >
+      <span className={errors ? 'err' : 'ok'}>{errors ? `错误 ${errors}` : '没有错误'}</span>
+      <span>提示 {warnings}</span>
+      {rounding > 0 && <span className="round">尾数差 {rounding}</span>}
+    </span>
+  );
+}
+
 export function StatusBar() {
   const message = useUi((s) => s.message);
   const kind = useUi((s) => s.messageKind);
@@ -37,6 +65,7 @@ export function StatusBar() {
   const stats = sel && (sel.row !== sel.row2 || sel.col !== sel.col2) ? selectionStats() : null;
   return (
     <footer className="status">
+      <FindingCounts />
       <span className={`status-msg ${kind}`} data-testid="status-message">{message}</span>
       {stats && (
         <span className="stats" data-testid="selection-stats">
@@ -54,7 +83,7 @@ export function StatusBar() {
         <button type="button" onClick={() => setZoom(zoom - 0.1)} title="缩小（Ctrl+-）">−</button>
         <input type="range" min={50} max={200} step={5} value={Math.round(zoom * 100)} onChange={(e) => setZoom(Number(e.target.value) / 100)} aria-label="缩放" />
         <button type="button" onClick={() => setZoom(zoom + 0.1)} title="放大（Ctrl+=）">+</button>
-        <span className="zoom-pct" onClick={() => setZoom(1)} title="恢复 100%（Ctrl+0）">{Math.round(zoom * 100)}%</span>
+        <span className="zoom-pct" onClick={() => setZoom(1)} title="缩放到 100%（Ctrl+0）">{Math.round(zoom * 100)}%</span>
       </span>
     </footer>
   );

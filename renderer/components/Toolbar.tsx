@@ -34,7 +34,8 @@ export function Toolbar() {
       </span>
       <span className="group">
         <B cmd="undo" label="撤销" title="撤销（Ctrl+Z）" disabled={!canUndo} />
-        <B cmd="redo" label="恢复" title="恢复（Ctrl+Y）" disabled={!canRedo} />
+        {/* 重做 as in Excel/WPS: 恢复 is the recovery of unsaved work after a crash */}
+        <B cmd="redo" label="重做" title="重做（Ctrl+Y）" disabled={!canRedo} />
         <B cmd="find" label="查找" title="在整个公开包中查找（Ctrl+F）" />
       </span>
       <span className="group">

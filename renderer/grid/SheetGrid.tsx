@@ -89,6 +89,25 @@ export function fillDown(hot: HotInstance, layout: SheetLayout): void {
   else say('向下填充只作用于填报单元格。', 'warn');
 }
 
+/**
+ * Delete, Backspace, F2 or a typed character where nothing takes input (a title, a label, a formula total):
+ * Handsontable ignores the key without a word. The edit goes to the session instead, which refuses it with
+ * its reason (「… 不是填报单元格」), and the controller shows that in the status bar. A selection with some input
+ * cells in it is left to Handsontable, which clears those.
+ */
+function refuseLockedKey(hot: HotInstance, layout: SheetLayout, e: KeyboardEvent): void {
+  if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing || hot.getActiveEditor()?.isOpened()) return;
+  const typed = e.key.length === 1 || e.key === 'Process';
+  if (!typed && e.key !== 'Delete' && e.key !== 'Backspace' && e.key !== 'F2') return;
+  const b = selectedBlock(hot);
+  if (!b) return;
+  for (let r = b.top; r <= b.bottom; r++) for (let c = b.left; c <= b.right; c++) if (layout.looks[r]?.[c]?.input) return;
+  const active = hot.getSelectedRangeLast()?.highlight;
+  const row = Math.max(0, active?.row ?? b.top);
+  const col = Math.max(0, active?.col ?? b.left);
+  controller.apply([{ sheet: layout.sheet, row, col, value: typed && e.key !== 'Process' ? e.key : null }]);
+}
+
 function makeSettings(layout: SheetLayout): HotTableProps {
   const sheet = layout.sheet;
   const ops = layout.rowOps;
@@ -235,6 +254,7 @@ function makeSettings(layout: SheetLayout): HotTableProps {
         e.stopImmediatePropagation();
         fillDown(this, layout);
       }
+      refuseLockedKey(this, layout, e);
     },
     afterSelectionEnd(row: number, col: number, row2: number, col2: number) {
       useUi.setState({

@@ -82,8 +82,8 @@ class Controller {
       return;
     }
     this.install(session, file.name, !!file.untitled, false, !!file.recovered);
-    const errors = [...this.findings.values()].filter((f) => f.severity === 'error').length;
-    say(`已打开「${file.name}」：${errors ? `${errors} 个错误` : '没有错误'}，${this.findings.size - errors} 条提示。`);
+    // the counts are not repeated here: the status bar shows them live, a message would go stale on the next edit
+    say(`已打开「${file.name}」。`);
   }
 
   /** Make `session` the open document (after opening, or when an import rebuilt the packet). */
@@ -243,7 +243,8 @@ class Controller {
       return;
     }
     this.dispatch(result);
-    const refused = result.rejected.filter((r) => !r.reason.includes('不是填报单元格') || edits.length === 1);
+    // a block edit (paste, fill) over labels and totals says how many it skipped itself; one refused cell says why
+    const refused = result.rejected.filter((r) => r.code !== 'not-input' || edits.length === 1);
     if (refused.length) say(refused.length === 1 ? refused[0].reason : `${refused.length} 个单元格未修改：${refused[0].reason}`, 'warn');
   }
 
@@ -257,10 +258,10 @@ class Controller {
 
   redo(): void {
     if (!this.session?.canRedo()) {
-      say('没有可以恢复的操作。');
+      say('没有可以重做的操作。');
       return;
     }
-    this.structural(() => this.session!.redo()!, '已恢复。');
+    this.structural(() => this.session!.redo()!, '已重做。');
   }
 
   /** `likeRow`: the row the new one copies its look and input cells from (below the last 科目 row: that row) */
@@ -332,6 +333,9 @@ class Controller {
 
   dispatch(result: EditResult): void {
     this.derivedCache.clear();
+    // the last message was about the previous action ("已撤销。", a refusal): it must not stand beside this one's
+    // findings; whoever called dispatch says what this action did after it
+    if (useUi.getState().message) say('');
     const touched = new Set<string>();
     for (const f of result.removed) {
       this.findings.delete(f.rule);

@@ -62,8 +62,11 @@ export function formCheckDefs(s: SheetModel): CheckDef[] {
     // without a budget the rate stays blank (or 0); on the total row B > 0 without A is the 预算为零 finding
     // instead, so that one mistake is reported once
     const noBudget = k === 0 ? `OR(ISBLANK(${rate}),N(${rate})=0)` : `AND(N(${B})<=0,OR(ISBLANK(${rate}),N(${rate})=0))`;
+    const holds = `IF(N(${A})>0,AND(ISNUMBER(${rate}),ABS(${rate}-N(${B})/${A}*100)<${RATE_TOLERANCE}),${noBudget})`;
+    // the published forms leave the 执行率 of a 其中 row (政府预算资金, 其他资金) blank as often as they fill it:
+    // a blank one is not reported, not wrong; a figure typed there is checked like the total's
     add(`执行率:${f.label}`, 'error',
-      `IF(N(${A})>0,AND(ISNUMBER(${rate}),ABS(${rate}-N(${B})/${A}*100)<${RATE_TOLERANCE}),${noBudget})`,
+      k === 0 ? holds : `OR(LEN(""&${rate})=0,${holds})`,
       `${f.label}：执行率 {""&${rate}} 与 全年执行数B÷全年预算数A×100＝{IF(N(${A})>0,""&ROUND(N(${B})/${A}*100,2),"无法计算（全年预算数为0或空）")} 不符` +
         `（执行率填百分数的数字，如 47.5；允许${RATE_TOLERANCE}个百分点以内的舍入差）。`,
       rate);

@@ -49,8 +49,16 @@ export function buildSummary(
   set(0, 0, { v: '项目支出绩效自评结果汇总表', s: st.title });
   for (let c = 1; c < 10; c++) set(0, c, { s: st.title });
   merges.push('A1:J1');
-  if (opts.unitName) set(1, 0, { f: '"部门："&单位名称', s: st.note });
-  set(1, 9, { v: '金额单位：万元', s: st.note });
+  if (opts.unitName) {
+    // merged over the columns left of 金额单位: alone in the 6-wide 序号 column it wrapped one character a line
+    set(1, 0, { f: '"部门："&单位名称', s: st.note });
+    for (let c = 1; c < 6; c++) set(1, c, { s: st.note });
+    merges.push('A2:F2');
+  }
+  // over the last two columns: alone in the 10-wide J it wrapped to two lines and doubled the row
+  set(1, 8, { v: '金额单位：万元', s: st.note });
+  set(1, 9, { s: st.note });
+  merges.push('I2:J2');
   ['序号', '项目名称', '工作表', '全年预算数（A）', '全年执行数（B）', '执行率（%）', '执行率得分', '总分', '自评等级', '审核问题数'].forEach((h, c) =>
     set(HEAD_ROW, c, { v: h, s: st.head }));
 

@@ -144,10 +144,13 @@ export function narrativeSheets(a: NarrativeSheetArgs): { sheets: SheetModel[]; 
     g.set(tr, 4, { f: `IF(N(C${tr + 1})=0,"",ROUND(D${tr + 1}/C${tr + 1}*100,2))`, s: S.score });
     g.set(tr, 5, { v: '', s: S.text });
     names.push({ name: '年初预算合计', ref: absRef(T, tr, 2) });
+    const n01 = `APPROX(D${tr + 1},SUM(D2:D${tr}),${classes.length + 1})`.replace(/([A-Z]\d+)/g, `${T}!$1`);
     checks.push({
       id: 'N-01', severity: 'warning', kind: '公式',
-      formula: `APPROX(D${tr + 1},SUM(D2:D${tr}),${classes.length + 1})`.replace(/([A-Z]\d+)/g, `${T}!$1`),
-      message: `年初预算表的决算数合计 {${T}!D${tr + 1}} 与各类决算数之和 {SUM(${T}!D2:D${tr})} 不等：公开04表有未列入的类。`,
+      formula: n01,
+      // a missing class is the cause only beyond the rounding allowance; within it the engine says 尾数差
+      message: `年初预算表的决算数合计 {${T}!D${tr + 1}} 与各类决算数之和 {SUM(${T}!D2:D${tr})} 不等，差额 {${T}!D${tr + 1}-SUM(${T}!D2:D${tr})}` +
+        `{IF(${n01},"。","：请核对公开04表各类决算数与其合计，或是否有未列入本表的类。")}`,
       locate: `${T}!D${tr + 1}`, params: '',
     });
     sheets.push(g.sheet(T, [10, 28, 14, 16, 12, 48]));

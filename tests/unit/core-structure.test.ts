@@ -105,7 +105,7 @@ describe('checks that are not money equalities', () => {
     expect(finding('G-01')).toBeUndefined();
     expect(valueAt(session, '公开01表', 'A3')).toBe('部门：某某乡人民政府');
     set(session, '概况', 'B11', 20);
-    expect(finding('G-02')?.message).toBe('概况：离退休人员 24.00 人，而单位发放 20.00 人与养老保险基金发放 0.00 人之和不等。');
+    expect(finding('G-02')?.message).toBe('概况：离退休人员 24 人，而单位发放 20 人与养老保险基金发放 0 人之和不等。');
     set(session, '概况', 'B11', 24);
     expect(finding('G-02')).toBeUndefined();
   });
