@@ -112,6 +112,21 @@ export interface NarrativeTemplate {
 
 // ---------------------------------------------------------------- output
 
+/** One number of a written narrative and how it was judged. */
+export interface NumberCheck {
+  /** the number (or direction word) as written */
+  text: string;
+  sentence: string;
+  /** template paragraph it was matched to; absent for an untied number */
+  paragraph?: string;
+  ok: boolean;
+  /** what it was judged as: value, diff, growth, ratio, dir; untied when no template sentence accounts for it */
+  kind: SlotSpec['kind'] | 'untied';
+  expected: string;
+  message: string;
+}
+
+
 export interface Interval {
   lo: number;
   hi: number;
