@@ -8,12 +8,18 @@
  * one (interval arithmetic for derived figures, direction words against the sign). A number no pattern
  * accounts for is listed as untied, with its sentence, the template sentence it most resembles written
  * with the packet's figures, and any packet figure that has the same value.
+ *
+ * The template sentences are the fast path. Every number they do not account for goes to the
+ * wording-independent reader (reader.ts), which reads the words around it as people write them; the report
+ * then says how many numbers were tied, how many do not follow from the tables, and which ones could not be
+ * read at all, with their sentences.
  */
 import type { PacketSession } from '../engine.js';
 import { NarrativeContext, type Scope } from './facts.js';
 import { Renderer } from './generate.js';
 import { hasFigures, matchClauses, splitClauses, type Clause, type Hit } from './match.js';
 import { parseTemplate } from './template.js';
+import { NarrativeReader, type TextFinding } from './reader.js';
 import { itemId, normalizeText } from './text.js';
 import type { NarrativeTemplate, NumberCheck, ParagraphDef } from './types.js';
 
@@ -21,11 +27,19 @@ export type { NumberCheck } from './types.js';
 
 export { normalizeText } from './text.js';
 
+export type { TextFinding } from './reader.js';
+
 export interface TextCheckReport {
   checks: NumberCheck[];
   /** ok === false: figures that do not follow from the packet, and numbers no sentence accounts for */
   failed: NumberCheck[];
   clauses: { total: number; matched: number };
+  /** what the text gets wrong beyond single numbers: shares over 100%, a figure given twice, the unit's name … */
+  findings: TextFinding[];
+  /** honest coverage: every number (and direction word) is tied, mismatched or not understood */
+  coverage: { numbers: number; tied: number; mismatched: number; notUnderstood: number };
+  /** the numbers that could not be read, each with its sentence: they were not checked */
+  notUnderstood: NumberCheck[];
 }
 
 /** Every sentence the template set can write for this packet, clause by clause, in document order. */
@@ -85,13 +99,50 @@ function templateClauses(r: Renderer, withContents = false): Clause[] {
 const strip = ({ start: _s, end: _e, slot: _slot, ...c }: Hit): NumberCheck => c;
 
 /** Check a written narrative (plain text; paragraphs and line breaks do not matter) against the packet. */
-export function checkNarrativeText(session: PacketSession, template: NarrativeTemplate, text: string): TextCheckReport {
+export interface CheckOptions {
+  /** false: skip the template sentences and let the reader read every number (to measure the reader alone) */
+  templates?: boolean;
+}
+
+export function checkNarrativeText(session: PacketSession, template: NarrativeTemplate, text: string, options: CheckOptions = {}): TextCheckReport {
   const r = new Renderer(new NarrativeContext(session, template));
   const normalized = normalizeText(text);
-  const clauses = templateClauses(r, CONTENTS.test(text));
-  const { hits, matched } = matchClauses(r, clauses, normalized);
-  // figures judged in document order of their template sentence, then the untied ones
-  const checks = [...hits.filter((h) => h.kind !== 'untied'), ...hits.filter((h) => h.kind === 'untied')].map(strip);
-  return { checks, failed: checks.filter((c) => !c.ok), clauses: { total: clauses.filter((c) => !c.coverage).length, matched } };
+  const clauses = options.templates === false ? [] : templateClauses(r, CONTENTS.test(text));
+  const { hits, matched, used } = matchClauses(r, clauses, normalized);
+  const accounted = used.map(([start, end]) => ({ start, end }));
+  const judged = hits.filter((h) => h.kind !== 'untied').map((h) => ({ ...h, via: 'template' as const }));
+  const inside = (ranges: { start: number; end: number }[], a: number, b: number) => ranges.some((h) => a < h.end && h.start < b);
+  type Placed = NumberCheck & { start: number; end: number };
+  let read: Placed[] = [];
+  let findings: TextFinding[] = [];
+  let untied: Hit[] = hits.filter((h) => h.kind === 'untied');
+  if (template.reader) {
+    const reader = new NarrativeReader(r.ctx, template.reader);
+    const res = reader.read(text, (a, b) => inside(accounted, a, b));
+    findings = res.findings;
+    // the reader's reading replaces "no template sentence"; a template hint stays with a number it cannot read either
+    read = res.checks.map((c) => {
+      const t = untied.find((h) => c.start < h.end && h.start < c.end);
+      const hint = t?.message.split('；').slice(1).join('；');
+      return c.kind === 'untied' && hint ? { ...c, message: `${c.message}；${hint}` } : c;
+    });
+    const claimed = [...read, ...res.skipped.map(([start, end]) => ({ start, end }))];
+    untied = untied.filter((h) => !inside(claimed, h.start, h.end));
+    read.sort((x, y) => x.start - y.start);
+  }
+  const unplace = ({ start: _s, end: _e, ...c }: Placed): NumberCheck => c;
+  const fromReader = read.map(unplace);
+  // figures judged in document order of their template sentence, then the reader's, then the numbers nobody could read
+  const checks = [...judged.map(strip), ...fromReader.filter((c) => c.kind !== 'untied'), ...fromReader.filter((c) => c.kind === 'untied'), ...untied.map(strip)];
+  const notUnderstood = checks.filter((c) => c.kind === 'untied');
+  const failed = checks.filter((c) => !c.ok);
+  return {
+    checks,
+    failed,
+    clauses: { total: clauses.filter((c) => !c.coverage).length, matched },
+    findings,
+    coverage: { numbers: checks.length, tied: checks.length - failed.length, mismatched: failed.length - notUnderstood.length, notUnderstood: notUnderstood.length },
+    notUnderstood,
+  };
 }
 

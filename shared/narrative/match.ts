@@ -171,7 +171,7 @@ export interface Hit extends NumberCheck {
  * Match clauses against normalized text in order, judge every captured figure, and list the numbers no
  * clause accounts for (with the closest template sentence written from the tables as a hint).
  */
-export function matchClauses(r: Renderer, clauses: Clause[], T: string): { hits: Hit[]; matched: number } {
+export function matchClauses(r: Renderer, clauses: Clause[], T: string): { hits: Hit[]; matched: number; used: [number, number][] } {
   const builder = new PatternBuilder(r);
   const used: [number, number][] = [];
   const overlaps = (a: number, b: number) => used.some(([x, y]) => a < y && x < b);
@@ -235,7 +235,7 @@ export function matchClauses(r: Renderer, clauses: Clause[], T: string): { hits:
     hits.push({ text: m[0], sentence, ok: false, kind: 'untied', expected: '', message: parts.join('；'), start, end });
   }
   hits.sort((a, b) => a.start - b.start);
-  return { hits, matched };
+  return { hits, matched, used };
 }
 
 /**
