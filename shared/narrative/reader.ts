@@ -310,22 +310,22 @@ export class NarrativeReader {
     const name = cands[0].name;
 
     if (rel === 'share' || rel === 'completion') {
-      const tries = cands.map((f) => {
-        let den: Figure | undefined;
+      type Try = { f: Figure; den?: Figure; c: { ok: boolean; expected: string; message: string } | null; why?: string };
+      const tries = cands.map((f): Try => {
         if (rel === 'completion') {
           const full = this.has(tail, this.w.fullBudget);
           const b = full ? f.fullBudget : f.budget;
-          if (b === undefined) return { f, c: null, den, why: `表中没有「${f.name}」的${full ? '全年预算数' : '年初预算数'}` };
-          if (b === null) return { f, c: null, den, why: `「${f.name}」的预算数缺失` };
+          if (b === undefined) return { f, c: null, why: `表中没有「${f.name}」的${full ? '全年预算数' : '年初预算数'}` };
+          if (b === null) return { f, c: null, why: `「${f.name}」的预算数缺失` };
           if (Math.abs(b) < 0.005 && f.value !== null) {
-            return { f, den, c: { ok: false, expected: '', message: `「${f.name}」${full ? '全年' : '年初'}预算数为 0，不应写「完成${full ? '全年' : '年初'}预算的${q.text}%」（决算数 ${money(f.value)}）` } };
+            return { f, c: { ok: false, expected: '', message: `「${f.name}」${full ? '全年' : '年初'}预算数为 0，不应写「完成${full ? '全年' : '年初'}预算的${q.text}%」（决算数 ${money(f.value)}）` } };
           }
           const slot: SlotSpec = { kind: 'ratio', fmt: 'pct', label: f.name, num: f.value, den: b, numLabel: `${f.label}`, denLabel: full ? '全年预算数' : '年初预算数' };
-          return { f, den, c: verifySlot(slot, q.text) };
+          return { f, c: verifySlot(slot, q.text) };
         }
         const dn = denNames.length ? this.candidates(denNames[denNames.length - 1].key, denNames[denNames.length - 1].level, 'money', 'value', context)[0] : undefined;
-        den = dn ?? (f.of ? this.candidates(nameKey(f.of), undefined, 'money', 'value', context)[0] : f.total);
-        if (!den) return { f, c: null, den, why: `看不出「${f.name}」占的是哪个总数` };
+        const den = dn ?? (f.of ? this.candidates(nameKey(f.of), undefined, 'money', 'value', context)[0] : f.total);
+        if (!den) return { f, c: null, why: `看不出「${f.name}」占的是哪个总数` };
         const slot: SlotSpec = { kind: 'ratio', fmt: 'pct', label: f.name, num: f.value, den: den.value, numLabel: f.label, denLabel: den.label };
         return { f, den, c: verifySlot(slot, q.text) };
       });
