@@ -28,6 +28,8 @@ export interface Figure {
   fullBudget?: number | null;
   /** the item (first name) its share is a share of */
   of?: string;
+  /** what is divided when its share is stated, when that is not the figure itself */
+  shareNum?: { value: number | null; label: string };
   /** for a 科目 row: the table's 合计 in the same column */
   total?: Figure;
   level?: Level;
@@ -140,6 +142,7 @@ export class SubjectCatalog {
       ...(it.budget ? { budget: read(it.budget) } : {}),
       ...(it.fullBudget ? { fullBudget: read(it.fullBudget) } : {}),
       ...(it.of ? { of: it.of } : {}),
+      ...(it.shareNum ? { shareNum: { value: num(this.ctx.readFormula(it.shareNum.f, 'money', it.shareNum.label, false)), label: it.shareNum.label } } : {}),
       primary: true,
       context: it.context ?? [],
       ...(v.missing ? { missing: v.missing } : {}),
@@ -180,11 +183,11 @@ export class SubjectCatalog {
       const budget = t.budgetCol ? numberAt(r, colIndex(t.budgetCol)) : undefined;
       if (budget !== undefined) budgets.set(c, budget);
       cols.forEach(([col, what], i) => {
-        const shown = isTotal ? '合计' : `${n}（${level}）`;
+        const total = what.endsWith('合计') ? what : `${what}合计`;
         const f: Figure = {
           id: `${t.sheet}!${c || '合计'}:${col}`,
-          name: isTotal ? `${t.sheet}合计` : `${n}（${level}）`,
-          label: `${t.sheet} ${shown}${what}`,
+          name: isTotal ? `${t.sheet}${total}` : `${n}（${level}）`,
+          label: isTotal ? `${t.sheet} ${total}` : `${t.sheet} ${n}（${level}）${what}`,
           type: 'money',
           value: numberAt(r, colIndex(col)),
           ...(budget !== undefined && i === 0 ? { budget } : {}),

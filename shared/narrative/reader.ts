@@ -172,17 +172,18 @@ export class NarrativeReader {
         for (const m of s.text.matchAll(QTY)) {
           const q: Quantity = { text: m[1], unit: m[2] ?? '', start: m.index!, end: m.index! + m[0].length };
           const gapText = s.text.slice(prevEnd, q.start);
-          prevEnd = q.end;
           const abs = s.at + q.start;
           if (this.skip(s.text, q) || masked.some((n) => n.start <= q.start && q.end <= n.end + 2)) {
             skipped.push([abs, abs + q.text.length]);
             continue;
           }
+          prevEnd = q.end;
           const gap: Gap = { text: gapText, names: this.catalog.names(gapText) };
           const context = `${heading}${p.text.slice(0, s.at - p.at + q.start)}`;
           if (this.has(gapText.slice(gapText.lastIndexOf('；') + 1), this.w.change)) changeSeen = true;
           const r = this.judge(q, gap, s.text, context, subject, prevRel, changeSeen);
           if (r.subject) subject = r.subject;
+          if (r.change) changeSeen = true;
           prevRel = r.rel ?? prevRel;
           if (covered(abs, abs + q.text.length)) continue;
           for (const c of r.checks) checks.push({ ...c, start: c.kind === 'dir' ? s.at + c.start : abs, end: c.kind === 'dir' ? s.at + c.end : abs + q.text.length });
@@ -227,7 +228,7 @@ export class NarrativeReader {
     current: { key: string; level?: Level } | null,
     prevRel: Relation | null,
     changeSeen: boolean,
-  ): { checks: (NumberCheck & { start: number; end: number })[]; subject?: { key: string; level?: Level }; rel?: Relation; said?: Omit<Said, 'sentence'>; share?: { den: Figure; stated: number; decimals: number; subject: Figure; text: string } } {
+  ): { checks: (NumberCheck & { start: number; end: number })[]; change?: boolean; subject?: { key: string; level?: Level }; rel?: Relation; said?: Omit<Said, 'sentence'>; share?: { den: Figure; stated: number; decimals: number; subject: Figure; text: string } } {
     const out = (c: Partial<NumberCheck> & { ok: boolean; kind: NumberCheck['kind']; message: string }) => ({
       text: q.text,
       sentence,
@@ -250,7 +251,8 @@ export class NarrativeReader {
       if (y === null) return untied('公开包没有决算年度');
       const prior = /(比|较|上|与)$/.test(gap.text) || this.has(gap.text, this.w.change);
       const ok = stated.value === y || (prior && stated.value === y - 1);
-      if (ok) return { checks: [out({ ok, kind: 'year', expected: String(y), message: `与决算年度 ${y} 相符` })] };
+      // 比2023年 is a change against last year, like 比上年
+      if (ok) return { checks: [out({ ok, kind: 'year', expected: String(y), message: stated.value === y ? `与决算年度 ${y} 相符` : `上年（${y - 1}）` })], change: stated.value === y - 1 };
       if (q.unit === '年度' || /^(部门决算|决算|年度)/.test(sentence.slice(q.end))) {
         return { checks: [out({ ok: false, kind: 'year', expected: String(y), message: `「${q.text}${q.unit}」与公开包的决算年度 ${y} 不符（像是沿用了往年的文字）` })] };
       }
@@ -326,7 +328,8 @@ export class NarrativeReader {
         const dn = denNames.length ? this.candidates(denNames[denNames.length - 1].key, denNames[denNames.length - 1].level, 'money', 'value', context)[0] : undefined;
         const den = dn ?? (f.of ? this.candidates(nameKey(f.of), undefined, 'money', 'value', context)[0] : f.total);
         if (!den) return { f, c: null, why: `看不出「${f.name}」占的是哪个总数` };
-        const slot: SlotSpec = { kind: 'ratio', fmt: 'pct', label: f.name, num: f.value, den: den.value, numLabel: f.label, denLabel: den.label };
+        const n = f.shareNum ?? { value: f.value, label: f.label };
+        const slot: SlotSpec = { kind: 'ratio', fmt: 'pct', label: f.name, num: n.value, den: den.value, numLabel: n.label, denLabel: den.label };
         return { f, den, c: verifySlot(slot, q.text) };
       });
       const good = tries.find((t) => t.c?.ok);

@@ -109,6 +109,8 @@ export interface ReaderItemDef {
   fullBudget?: string;
   /** what its share (占 N%) is a share of: another item's first name */
   of?: string;
+  /** the figure a share is taken of when it is not the item itself (绩效自评: 涉及资金 ΣA, but 占项目支出 is ΣB) */
+  shareNum?: { f: string; label: string };
   type?: 'money' | 'int' | 'score';
   /** for a count: the units it is counted in (批, 人次); a count in another unit is something else */
   units?: string[];
