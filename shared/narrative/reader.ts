@@ -173,7 +173,7 @@ export class NarrativeReader {
           const q: Quantity = { text: m[1], unit: m[2] ?? '', start: m.index!, end: m.index! + m[0].length };
           const gapText = s.text.slice(prevEnd, q.start);
           const abs = s.at + q.start;
-          if (this.skip(s.text, q) || masked.some((n) => n.start <= q.start && q.end <= n.end + 2)) {
+          if (this.skip(s.text, q) || masked.some((n) => n.start <= q.start && q.start < n.end)) {
             skipped.push([abs, abs + q.text.length]);
             continue;
           }
@@ -206,6 +206,17 @@ export class NarrativeReader {
     }
     this.unitName(raw, findings);
     return { checks, findings, skipped };
+  }
+
+  /** How many characters of a gap are neither cue, qualifier, direction word nor punctuation. */
+  private residue(gap: string): number {
+    const w = this.w;
+    const words = [...w.change, ...w.completion, ...w.budget, ...w.fullBudget, ...w.prior, ...w.actual, ...w.rate, ...w.composition, ...w.share, ...this.dirs.up, ...this.dirs.down, ...this.dirs.same]
+      .map(normalizeText)
+      .sort((a, b) => b.length - a.length);
+    let rest = gap;
+    for (const x of words) rest = rest.split(x).join('');
+    return rest.replace(/[^\u4e00-\u9fff]/g, '').replace(/[为是的共计各均其中和及]/g, '').length;
   }
 
   /** List markers (1. （1）), dates, document numbers and 科目 codes are not figures. */
@@ -264,7 +275,10 @@ export class NarrativeReader {
     const isPct = q.unit === '%';
     const namesBefore = isPct && shareAt >= 0 ? gap.names.filter((n) => n.end <= shareAt) : gap.names;
     const denNames = isPct && shareAt >= 0 ? gap.names.filter((n) => n.start > shareAt) : [];
-    let subj = namesBefore.length ? { key: namesBefore[namesBefore.length - 1].key, ...(namesBefore[namesBefore.length - 1].level ? { level: namesBefore[namesBefore.length - 1].level } : {}) } : current;
+    // the sentence's subject carries over only when the words before this figure say nothing else: a phrase the
+    // catalog does not know (对个人和家庭补助支出 without its variant) is not the previous subject
+    const carry = !namesBefore.length && this.residue(shareAt >= 0 ? gap.text.slice(0, shareAt) : gap.text) <= 4;
+    let subj = namesBefore.length ? { key: namesBefore[namesBefore.length - 1].key, ...(namesBefore[namesBefore.length - 1].level ? { level: namesBefore[namesBefore.length - 1].level } : {}) } : carry ? current : null;
     const isCount = COUNT_UNITS.has(q.unit);
     if (isCount) {
       // 72个项目 / 0辆公务用车: the name after the count
