@@ -7,7 +7,7 @@
 import type { CellValue } from '../model.js';
 import type { NarrativeContext, Value } from './facts.js';
 import { formatNumber } from './numbers.js';
-import { escapeRe, normalizeText } from './text.js';
+import { normalizeText } from './text.js';
 import type { ReaderDef, ReaderTableDef } from './types.js';
 
 export type Level = '类' | '款' | '项';
@@ -84,7 +84,6 @@ export class SubjectCatalog {
   readonly unitName: string;
   readonly year: number | null;
   readonly moneyUnit: string;
-  private nameRe: RegExp | null = null;
 
   constructor(private readonly ctx: NarrativeContext, readonly def: ReaderDef) {
     for (const group of def.variants) {
@@ -224,21 +223,33 @@ export class SubjectCatalog {
     return list;
   }
 
-  /** The names of the catalog as they appear in normalized text, longest first at any position. */
+  /** The names of the catalog as they appear in normalized text: leftmost, and the longest at a position. */
   names(text: string): NameHit[] {
-    if (!this.nameRe) {
-      const all = [...this.surfaces].filter((s) => s.length >= 2).sort((a, b) => b.length - a.length);
-      this.nameRe = new RegExp(`(?:${all.map(escapeRe).join('|')})(?:（(?:类|款|项)）)?`, 'g');
+    if (!this.byFirst) {
+      // indexed by first character: one pass over the text, a few candidate names at each position
+      this.byFirst = new Map();
+      for (const n of [...this.surfaces].filter((x) => x.length >= 2).sort((a, b) => b.length - a.length)) {
+        const list = this.byFirst.get(n[0]) ?? [];
+        list.push(n);
+        this.byFirst.set(n[0], list);
+      }
     }
     const out: NameHit[] = [];
-    for (const m of text.matchAll(this.nameRe)) {
-      const tag = LEVEL_TAG.exec(m[0]);
-      const key = this.key(m[0]);
-      if (!this.byKey.has(key)) continue;
-      out.push({ start: m.index!, end: m.index! + m[0].length, key, ...(tag ? { level: tag[1] as Level } : {}) });
+    for (let i = 0; i < text.length; ) {
+      const hit = this.byFirst.get(text[i])?.find((n) => text.startsWith(n, i) && this.byKey.has(this.key(n)));
+      if (!hit) {
+        i++;
+        continue;
+      }
+      const tag = /^（(类|款|项)）/.exec(text.slice(i + hit.length, i + hit.length + 3));
+      const end = i + hit.length + (tag ? 3 : 0);
+      out.push({ start: i, end, key: this.key(hit), ...(tag ? { level: tag[1] as Level } : {}) });
+      i = end;
     }
     return out;
   }
+
+  private byFirst: Map<string, string[]> | null = null;
 
   /** Figures (and their budgets and last year's figures) that read the same as a stated amount. */
   sameValue(stated: string, except: Figure[]): string[] {

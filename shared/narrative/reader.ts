@@ -12,7 +12,7 @@ import { money, nameKey, SubjectCatalog, type Figure, type Level, type NameHit }
 import type { NarrativeContext } from './facts.js';
 import { verifySlot, type DirectionWords } from './interval.js';
 import { parseStated } from './numbers.js';
-import { normalizeText, NUM } from './text.js';
+import { escapeRe, normalizeText, NUM } from './text.js';
 import type { NumberCheck, ReaderDef, SlotSpec } from './types.js';
 
 /** A finding about the text rather than one number: shares that do not add up, one figure given twice … */
@@ -126,7 +126,15 @@ export class NarrativeReader {
     this.dirs = ctx.template.directionWords;
     const all = [...this.dirs.up, ...this.dirs.down, ...this.dirs.same].sort((a, b) => b.length - a.length);
     this.dirRe = new RegExp(all.join('|'), 'g');
+    const w = this.w;
+    this.cueWords = [...w.change, ...w.completion, ...w.budget, ...w.fullBudget, ...w.prior, ...w.actual, ...w.rate, ...w.composition, ...w.share, ...all]
+      .map(normalizeText)
+      .sort((a, b) => b.length - a.length);
+    this.changeRe = new RegExp(w.change.map(normalizeText).map(escapeRe).join('|'), 'g');
   }
+
+  private readonly cueWords: string[];
+  private readonly changeRe: RegExp;
 
   private has(text: string, words: string[]): boolean {
     return words.some((x) => text.includes(normalizeText(x)));
@@ -163,12 +171,13 @@ export class NarrativeReader {
       const shares: { den: Figure; stated: number; decimals: number; subject: Figure; text: string; sentence: string }[] = [];
       let subject: { key: string; level?: Level } | null = null;
       for (const s of sentences(p)) {
-        this.unknownSubjects(s.text, findings);
+        const named = this.catalog.names(s.text);
+        this.unknownSubjects(s.text, named, findings);
         let prevEnd = 0;
         let prevRel: Relation | null = null;
         let changeSeen = false;
         // a name with digits in it (单价100万元以上设备) is a name, not a figure
-        const masked = this.catalog.names(s.text).filter((n) => /\d/.test(s.text.slice(n.start, n.end)));
+        const masked = named.filter((n) => /\d/.test(s.text.slice(n.start, n.end)));
         for (const m of s.text.matchAll(QTY)) {
           const q: Quantity = { text: m[1], unit: m[2] ?? '', start: m.index!, end: m.index! + m[0].length };
           const gapText = s.text.slice(prevEnd, q.start);
@@ -177,8 +186,9 @@ export class NarrativeReader {
             skipped.push([abs, abs + q.text.length]);
             continue;
           }
+          const from = prevEnd;
           prevEnd = q.end;
-          const gap: Gap = { text: gapText, names: this.catalog.names(gapText) };
+          const gap: Gap = { text: gapText, names: named.filter((n) => n.start >= from && n.end <= q.start).map((n) => ({ ...n, start: n.start - from, end: n.end - from })) };
           const context = `${heading}${p.text.slice(0, s.at - p.at + q.start)}`;
           if (this.has(gapText.slice(gapText.lastIndexOf('；') + 1), this.w.change)) changeSeen = true;
           const r = this.judge(q, gap, s.text, context, subject, prevRel, changeSeen);
@@ -210,12 +220,8 @@ export class NarrativeReader {
 
   /** How many characters of a gap are neither cue, qualifier, direction word nor punctuation. */
   private residue(gap: string): number {
-    const w = this.w;
-    const words = [...w.change, ...w.completion, ...w.budget, ...w.fullBudget, ...w.prior, ...w.actual, ...w.rate, ...w.composition, ...w.share, ...this.dirs.up, ...this.dirs.down, ...this.dirs.same]
-      .map(normalizeText)
-      .sort((a, b) => b.length - a.length);
     let rest = gap;
-    for (const x of words) rest = rest.split(x).join('');
+    for (const x of this.cueWords) rest = rest.split(x).join('');
     return rest.replace(/[^\u4e00-\u9fff]/g, '').replace(/[为是的共计各均其中和及]/g, '').length;
   }
 
@@ -304,7 +310,7 @@ export class NarrativeReader {
     } else if (MONEY_UNITS.has(q.unit)) {
       const b = qual(this.w.budget);
       const fb = qual(this.w.fullBudget);
-      const pr = this.lastIndex(tail.replace(new RegExp(this.w.change.map(normalizeText).join('|'), 'g'), (x) => '＊'.repeat(x.length)), this.w.prior);
+      const pr = this.lastIndex(tail.replace(this.changeRe, (x) => '＊'.repeat(x.length)), this.w.prior);
       const ac = qual(this.w.actual);
       if (this.has(tail, this.w.change) || (dirWord && changeSeen && ac < 0 && b < 0 && fb < 0)) rel = 'diff';
       else {
@@ -459,8 +465,7 @@ export class NarrativeReader {
   }
 
   /** A name written with （类）（款）（项） that no table has: say so, with the nearest name the tables do have. */
-  private unknownSubjects(s: string, findings: TextFinding[]): void {
-    const known = this.catalog.names(s);
+  private unknownSubjects(s: string, known: NameHit[], findings: TextFinding[]): void {
     for (const m of s.matchAll(/（(类|款|项)）/g)) {
       const at = m.index!;
       if (known.some((n) => n.end === at + m[0].length)) continue;
