@@ -121,13 +121,14 @@ export function checkNarrativeText(session: PacketSession, template: NarrativeTe
     const res = reader.read(text, (a, b) => inside(accounted, a, b));
     findings = res.findings;
     // the reader's reading replaces "no template sentence"; a template hint stays with a number it cannot read either
+    const untiedAt = new Map(untied.map((h) => [h.start, h]));
     read = res.checks.map((c) => {
-      const t = untied.find((h) => c.start < h.end && h.start < c.end);
+      const t = untiedAt.get(c.start);
       const hint = t?.message.split('；').slice(1).join('；');
       return c.kind === 'untied' && hint ? { ...c, message: `${c.message}；${hint}` } : c;
     });
-    const claimed = [...read, ...res.skipped.map(([start, end]) => ({ start, end }))];
-    untied = untied.filter((h) => !inside(claimed, h.start, h.end));
+    const claimed = new Set([...read.map((c) => c.start), ...res.skipped.map(([start]) => start)]);
+    untied = untied.filter((h) => !claimed.has(h.start));
     read.sort((x, y) => x.start - y.start);
   }
   const unplace = ({ start: _s, end: _e, ...c }: Placed): NumberCheck => c;

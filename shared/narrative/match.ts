@@ -210,20 +210,31 @@ export function matchClauses(r: Renderer, clauses: Clause[], T: string): { hits:
     const text = plain(r.nodes(cl.nodes, cl.scope, null).segs);
     return { cl, text, grams: bigrams(normalizeText(text)) };
   });
+  // one sentence and one hint per sentence, however many numbers it holds (a pasted table is one long sentence)
+  const bySentence = new Map<string, (typeof hints)[number] | null>();
+  let sentenceEnd = -1;
+  let sentence = '';
   for (const m of T.matchAll(NUM_RE)) {
     const start = m.index!;
     const end = start + m[0].length;
     if (overlaps(start, end)) continue;
-    const sentence = sentenceAt(T, start, end);
-    const sg = bigrams(sentence);
-    let best: (typeof hints)[number] | null = null;
-    let bestScore = 0.35;
-    for (const h of hints) {
-      const sc = similarity(sg, h.grams);
-      if (sc > bestScore) {
-        best = h;
-        bestScore = sc;
+    if (start > sentenceEnd) {
+      sentence = sentenceAt(T, start, end);
+      sentenceEnd = T.indexOf(sentence, Math.max(0, start - sentence.length)) + sentence.length - 1;
+    }
+    let best = bySentence.get(sentence);
+    if (best === undefined) {
+      const sg = bigrams(sentence);
+      best = null;
+      let bestScore = 0.35;
+      for (const h of hints) {
+        const sc = similarity(sg, h.grams);
+        if (sc > bestScore) {
+          best = h;
+          bestScore = sc;
+        }
       }
+      bySentence.set(sentence, best);
     }
     const same = r.ctx
       .knownFacts()

@@ -41,6 +41,8 @@ const COUNT_UNITS = new Set(['个', '人次', '批次', '批', '人', '辆', '�
 const QTY = new RegExp(`(${NUM})(万元|亿元|元|%|个|人次|批次|批|人|辆|次|项|家|台|套|年度|年|月|日|号|分)?`, 'g');
 const HEADING_MARK = /^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d{1,2}[.、．](?!\d))/;
 const AMOUNT = /\d(?:\.\d+)?(万元|元|%)/;
+/** how far back in its paragraph the words that select a table (一般公共预算 …) are looked for */
+const CONTEXT_CHARS = 300;
 const FILLER = /^(其中|主要是|主要为|主要用于|用于|包括|分别是|分别为|为|是|的|及|和|、|：|，)+/;
 
 interface Para {
@@ -178,6 +180,7 @@ export class NarrativeReader {
         let changeSeen = false;
         // a name with digits in it (单价100万元以上设备) is a name, not a figure
         const masked = named.filter((n) => /\d/.test(s.text.slice(n.start, n.end)));
+        let nameAt = 0;
         for (const m of s.text.matchAll(QTY)) {
           const q: Quantity = { text: m[1], unit: m[2] ?? '', start: m.index!, end: m.index! + m[0].length };
           const gapText = s.text.slice(prevEnd, q.start);
@@ -188,8 +191,16 @@ export class NarrativeReader {
           }
           const from = prevEnd;
           prevEnd = q.end;
-          const gap: Gap = { text: gapText, names: named.filter((n) => n.start >= from && n.end <= q.start).map((n) => ({ ...n, start: n.start - from, end: n.end - from })) };
-          const context = `${heading}${p.text.slice(0, s.at - p.at + q.start)}`;
+          // names are in text order: move past those before the gap once, not at every figure
+          while (nameAt < named.length && named[nameAt].start < from) nameAt++;
+          const inGap: NameHit[] = [];
+          for (let k = nameAt; k < named.length && named[k].start < q.start; k++) {
+            if (named[k].end <= q.start) inGap.push({ ...named[k], start: named[k].start - from, end: named[k].end - from });
+          }
+          const gap: Gap = { text: gapText, names: inGap };
+          // the heading and the words just before (bounded, so a paragraph of thousands of figures stays linear)
+          const upto = s.at - p.at + q.start;
+          const context = `${heading}${p.text.slice(Math.max(0, upto - CONTEXT_CHARS), upto)}`;
           if (this.has(gapText.slice(gapText.lastIndexOf('；') + 1), this.w.change)) changeSeen = true;
           const r = this.judge(q, gap, s.text, context, subject, prevRel, changeSeen);
           if (r.subject) subject = r.subject;

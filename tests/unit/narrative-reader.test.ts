@@ -154,6 +154,17 @@ describe('reading text as people lay it out', () => {
   });
 });
 
+describe('untrusted text', () => {
+  it('one paragraph of 8,000 figures without a full stop is read to the end, each figure judged once', () => {
+    const text = '本年收入合计' + Array.from({ length: 2000 }, (_, i) => `${i}.5万元，占3.25%，比上年增加1.00万元`).join('，') + '。';
+    const r = checkNarrativeText(s, t, text);
+    expect(r.coverage.numbers).toBe(8000);
+    expect(r.coverage.tied + r.coverage.mismatched + r.coverage.notUnderstood).toBe(8000);
+    // 「0.5万元」 is not 本年收入合计: every amount is a 不符, not a guess
+    expect(r.checks.filter((c) => c.kind === 'value' && c.ok)).toEqual([]);
+  });
+});
+
 describe('the catalog is data of the template set', () => {
   it('name variants come from template.json: without the variant the name is unknown', async () => {
     const ctx = new NarrativeContext(s, t);
