@@ -1,11 +1,12 @@
 /**
  * bin/juesuan narrative-check <packet.xlsx> <narrative.docx|.txt> [--json]
  * Ties every number of a narrative written elsewhere (Word, WPS, a text file) to the packet: lists each
- * number that does not follow from the tables or that no sentence of the template accounts for, with its
- * sentence and what the tables say. Exit 0 all tied, 1 some not, 2 unreadable.
+ * number that does not follow from the tables, each number that could not be read (so was not checked),
+ * and what the text gets wrong beyond single numbers (shares, a figure given twice, the unit's name, a 科目
+ * the tables do not have), each with its sentence. Exit 0 all tied, 1 some not, 2 unreadable.
  */
 import { PacketSession } from '../shared/engine.js';
-import { checkNarrativeText, type NumberCheck } from '../shared/narrative/check.js';
+import { checkNarrativeText, type NumberCheck, type TextFinding } from '../shared/narrative/check.js';
 import { docxText } from '../shared/narrative/docx-text.js';
 import { EXIT_FINDINGS, EXIT_OK, fail, openPacket, parseArgs, readBytes, UsageError } from './io.js';
 import { templateFor } from './narrative.js';
@@ -28,8 +29,14 @@ export async function readNarrative(path: string): Promise<string> {
 }
 
 function line(c: NumberCheck): string {
-  const head = c.kind === 'untied' ? `[无法对应] 「${c.text}」${c.message}` : `[不符] ${c.message}`;
+  const head = c.kind === 'untied' ? `[未读懂] 「${c.text}」${c.message}` : `[不符] ${c.message}`;
   return `${head}\n    句子：${c.sentence}`;
+}
+
+const FINDING: Record<TextFinding['kind'], string> = { shares: '占比合计', duplicate: '前后不一', unitName: '单位名称', subject: '科目名称' };
+
+function findingLine(f: TextFinding): string {
+  return `[${FINDING[f.kind]}] ${f.message}\n    句子：${f.sentence}`;
 }
 
 export async function run(args: string[]): Promise<number> {
@@ -40,14 +47,24 @@ export async function run(args: string[]): Promise<number> {
   const packet = await openPacket(positional[0]);
   const template = templateFor(packet);
   const report = checkNarrativeText(new PacketSession(packet), template, text);
-  const untied = report.failed.filter((c) => c.kind === 'untied').length;
-  const summary = { numbers: report.checks.length, ok: report.checks.length - report.failed.length, mismatched: report.failed.length - untied, untied, clauses: report.clauses };
+  const { coverage } = report;
+  const summary = {
+    numbers: coverage.numbers,
+    ok: coverage.tied,
+    mismatched: coverage.mismatched,
+    untied: coverage.notUnderstood,
+    notUnderstood: report.notUnderstood.map((c) => ({ text: c.text, sentence: c.sentence, message: c.message })),
+    findings: report.findings.length,
+    clauses: report.clauses,
+  };
   if (flags.json) {
-    process.stdout.write(JSON.stringify({ checks: report.checks, summary }, null, 1) + '\n');
+    process.stdout.write(JSON.stringify({ checks: report.checks, findings: report.findings, summary }, null, 1) + '\n');
   } else {
-    const out = report.failed.map(line);
-    out.push(`共核对 ${summary.numbers} 个数字：${summary.ok} 个与公开包相符，${summary.mismatched} 个不符，${summary.untied} 个无法对应到表中数据。`);
+    // mismatches first, then what could not be read (not checked), then what is wrong with the text itself
+    const out = [...report.failed.filter((c) => c.kind !== 'untied').map(line), ...report.notUnderstood.map(line), ...report.findings.map(findingLine)];
+    const extra = report.findings.length ? `；另有 ${report.findings.length} 处文字问题` : '';
+    out.push(`共核对 ${coverage.numbers} 个数字：${coverage.tied} 个与公开包相符，${coverage.mismatched} 个不符，${coverage.notUnderstood} 个未能读懂（未核对）${extra}。`);
     process.stdout.write(out.join('\n') + '\n');
   }
-  return report.failed.length ? EXIT_FINDINGS : EXIT_OK;
+  return report.failed.length || report.findings.length ? EXIT_FINDINGS : EXIT_OK;
 }

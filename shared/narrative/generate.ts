@@ -4,10 +4,11 @@
  * mark it and the .docx writer can write it.
  */
 import type { PacketSession } from '../engine.js';
-import { holds, isNumberFormat, ITEM_KEY, NarrativeContext, Scope, type Value } from './facts.js';
+import { holds, isNumberFormat, NarrativeContext, Scope, type Value } from './facts.js';
 import { directionOf, expectedText, verifySlot, type DirectionWords } from './interval.js';
 import { formatNumber, roundTo } from './numbers.js';
-import { checkWritten } from './check.js';
+import { checkWritten } from './match.js';
+import { escapeRe, itemId, plain } from './text.js';
 import { parseTemplate, type Node } from './template.js';
 import type {
   NarrativeDoc, NarrativeParagraph, NarrativePart, NarrativeTemplate, NumberFormat, ParagraphDef, PartDef, PhraseDef, Segment, SlotSpec,
@@ -248,15 +249,6 @@ export class Renderer {
   }
 }
 
-/** The id of one item's paragraph: the paragraph's id and the item's key (三.财政拨款.类.201). */
-export function itemId(id: string, item: Scope): string {
-  return `${id}.${item.get(ITEM_KEY).text}`;
-}
-
-export function plain(segs: Segment[]): string {
-  return segs.map((s) => s.text).join('');
-}
-
 function mergeText(segs: Segment[]): Segment[] {
   const out: Segment[] = [];
   for (const s of segs) {
@@ -271,10 +263,6 @@ function colIdx(col: string): number {
   let n = 0;
   for (const ch of col.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
   return n - 1;
-}
-
-export function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Generate the whole 情况说明 from a live packet. */
@@ -296,3 +284,5 @@ export function narrativeText(doc: NarrativeDoc): string {
   }
   return lines.join('\n');
 }
+
+export { escapeRe, itemId, plain };

@@ -1,7 +1,8 @@
 /** 情况说明: generate from the packet, check every number, write .docx. Pure TypeScript: no DOM, no Node. */
 export type * from './types.js';
 export { loadNarrativeTemplate, parseTemplate } from './template.js';
-export { generateNarrative, narrativeText, plain } from './generate.js';
+export { generateNarrative, narrativeText } from './generate.js';
+export { plain } from './text.js';
 export { narrativeView, viewDocument, type NarrativeView, type ViewParagraph, type InputCell } from './view.js';
 export { checkNarrativeText, normalizeText, type NumberCheck, type TextCheckReport } from './check.js';
 export { verifySlot, derivedRange, around, overlaps, statedRange, directionOf, type DirectionWords } from './interval.js';

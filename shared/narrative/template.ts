@@ -141,6 +141,22 @@ export function loadNarrativeTemplate(json: unknown, where = '情况说明模板
     if (!c.rows && !c.items && !c.formGrades) bad(`集合「${name}」没有来源（rows、items 或 formGrades）`);
     if (c.item) check(c.item, fieldsOf(name), `集合「${name}」`);
   }
+  if (t.reader) {
+    const r = t.reader;
+    const names = new Set(r.items.flatMap((it) => it.names));
+    for (const k of ['unitName', 'year', 'moneyUnit'] as const) if (typeof r[k] !== 'string' || !r[k]) bad(`reader 缺少「${k}」`);
+    for (const k of ['change', 'share', 'completion', 'rate', 'budget', 'fullBudget', 'prior', 'actual', 'composition'] as const) {
+      if (!Array.isArray(r.words?.[k])) bad(`reader.words 缺少「${k}」`);
+    }
+    r.items.forEach((it, i) => {
+      if (!it.names?.length) bad(`reader 第 ${i + 1} 个条目没有名称`);
+      if (!it.fact && !it.f) bad(`reader 条目「${it.names[0]}」既没有 fact 也没有 f`);
+      if (it.fact && !t.facts[it.fact]) bad(`reader 条目「${it.names[0]}」引用的事实「${it.fact}」未定义`);
+      if (it.of && !names.has(it.of)) bad(`reader 条目「${it.names[0]}」的 of「${it.of}」不是任何条目的名称`);
+    });
+    for (const tb of r.tables) if (!tb.sheet || !tb.codeCol || !tb.nameCol || !Object.keys(tb.columns ?? {}).length) bad(`reader 表「${tb.sheet}」缺少 codeCol、nameCol 或 columns`);
+    if (!Array.isArray(r.variants) || r.variants.some((g) => !Array.isArray(g) || g.length < 2)) bad('reader.variants 应为名称组（每组至少两个名称）');
+  }
   check(t.title, new Set(), '标题');
   for (const part of t.parts) {
     check(part.heading, new Set(), `「${part.id}」标题`);

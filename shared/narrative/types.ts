@@ -89,6 +89,61 @@ export interface PartDef {
   attachment?: { sheet: string; styleCol: string; textCol: string };
 }
 
+
+/**
+ * What the wording-independent reader needs to know about the packet: which named figures a narrative may
+ * speak of (by any of their names), which tables list 科目 rows, the name variants people write, and the
+ * cue words of each relation. Knowledge lives here, in the template set, not in the reader's code.
+ */
+export interface ReaderItemDef {
+  /** the names people write for it; the first is the item's id (and what `of` refers to) */
+  names: string[];
+  /** a fact of `facts` (its formula, label and last year's figure) … */
+  fact?: string;
+  /** … or a formula of its own */
+  f?: string;
+  label?: string;
+  prior?: string;
+  /** 年初预算 and 全年预算 of the same item (for 完成年初预算的 N%) */
+  budget?: string;
+  fullBudget?: string;
+  /** what its share (占 N%) is a share of: another item's first name */
+  of?: string;
+  /** the figure a share is taken of when it is not the item itself (绩效自评: 涉及资金 ΣA, but 占项目支出 is ΣB) */
+  shareNum?: { f: string; label: string };
+  type?: 'money' | 'int' | 'score';
+  /** for a count: the units it is counted in (批, 人次); a count in another unit is something else */
+  units?: string[];
+  /** words of the section or sentence under which this figure is meant (一般公共预算 …); none: the default */
+  context?: string[];
+}
+
+export interface ReaderTableDef {
+  sheet: string;
+  codeCol: string;
+  nameCol: string;
+  /** value columns: column → what it holds (the first is what a bare 科目 amount means) */
+  columns: Record<string, string>;
+  /** the column holding each row's 年初预算数 */
+  budgetCol?: string;
+  context?: string[];
+}
+
+export interface ReaderDef {
+  /** formulas of the unit's name and the year the packet is for */
+  unitName: string;
+  year: string;
+  /** the unit the tables are in (万元) */
+  moneyUnit: string;
+  items: ReaderItemDef[];
+  tables: ReaderTableDef[];
+  /** groups of names that mean the same (对个人和家庭的补助 = 对个人和家庭补助支出) */
+  variants: string[][];
+  /** cue words: change (比上年 …), share (占), completion (完成 …), rate (增幅 …), budget / fullBudget / prior /
+   *  actual qualifiers */
+  words: Record<'change' | 'share' | 'completion' | 'rate' | 'budget' | 'fullBudget' | 'prior' | 'actual' | 'composition', string[]>;
+}
+
 export interface NarrativeTemplate {
   version: number;
   title: string;
@@ -104,6 +159,8 @@ export interface NarrativeTemplate {
   /** 自评表 grade bands, highest first: a total ≥ min gets the grade */
   gradeBands: { grade: string; min: number }[];
   parts: PartDef[];
+  /** the wording-independent reader's catalog: named figures, 科目 tables, name variants, cue words */
+  reader?: ReaderDef;
   /** paragraphs the accountant rewrote: a sheet with the paragraph id in one column and the text in another */
   overrides?: { sheet: string; idCol: string; textCol: string };
   /** fonts of the .docx, each with the fonts Word should use where it is missing */
@@ -111,6 +168,25 @@ export interface NarrativeTemplate {
 }
 
 // ---------------------------------------------------------------- output
+
+/** One number of a written narrative and how it was judged. */
+export interface NumberCheck {
+  /** the number (or direction word) as written */
+  text: string;
+  sentence: string;
+  /** template paragraph it was matched to; absent for an untied number */
+  paragraph?: string;
+  ok: boolean;
+  /** what it was judged as: value, diff, growth, ratio, dir; untied when no template sentence accounts for it */
+  kind: SlotSpec['kind'] | 'untied' | 'year' | 'name';
+  /** how it was read: by a template sentence (the fast path) or by the wording-independent reader */
+  via?: 'template' | 'reader';
+  /** what the reader took it to be said of */
+  subject?: string;
+  expected: string;
+  message: string;
+}
+
 
 export interface Interval {
   lo: number;

@@ -50,20 +50,28 @@ describe('bin/juesuan narrative-check', () => {
     expect(r.out.split('\n').filter((l) => l.startsWith('['))).toEqual([
       '[不符] 「4719.92」与自评表全年预算数合计（ΣA）（自评全年预算数合计）4167.52 不符',
       '[不符] 「1736.34」与公开04表 一般公共预算财政拨款本年支出（一般公共预算本年支出）3284.90 不符',
+      // the seed's 自评工作情况 names the unit differently from its own tables
+      '[单位名称] 单位名称「中共景德镇市昌南新区党群工作委员会党群工作部」与公开表的部门「中共景德镇市昌南新区工作委员会党群工作部」不一致',
     ]);
     expect(r.out).toContain('    句子：组织开展部门整体支出绩效评价，涉及一般公共预算支出1736.34万元');
-    expect(r.out).toMatch(/共核对 1\d\d 个数字：1\d\d 个与公开包相符，2 个不符，0 个无法对应到表中数据。/);
+    expect(r.out).toContain('共核对 171 个数字：169 个与公开包相符，2 个不符，0 个未能读懂（未核对）；另有 1 处文字问题。');
   });
 
-  it('--json on the generated .docx: everything tied, exit 0', () => {
+  it('--json on the generated .docx: every number tied; the packet’s own two spellings of the unit are reported', () => {
     const out = join(dir, 'g.docx');
     expect(juesuan('narrative', REFERENCE, '--out', out).code).toBe(0);
     const r = juesuan('narrative-check', REFERENCE, out, '--json');
-    expect(r.code).toBe(0);
-    const j = JSON.parse(r.out) as { summary: { numbers: number; ok: number; mismatched: number; untied: number } };
+    const j = JSON.parse(r.out) as { summary: { numbers: number; ok: number; mismatched: number; untied: number; notUnderstood: unknown[]; findings: number }; findings: { kind: string; text: string }[] };
     expect(j.summary.mismatched + j.summary.untied).toBe(0);
+    expect(j.summary.notUnderstood).toEqual([]);
     expect(j.summary.ok).toBe(j.summary.numbers);
-  });
+    // 概况 单位构成 and 说明文字 自评工作情况 of the reference packet (as published) spell the unit otherwise
+    expect(j.findings.map((f) => [f.kind, f.text])).toEqual([
+      ['unitName', '中共景德镇市昌南新区工作委员会会党群工作部'],
+      ['unitName', '中共景德镇市昌南新区党群工作委员会党群工作部'],
+    ]);
+    expect(r.code).toBe(1);
+  }, 180_000); // two CLI runs (generate, then check), each loading the packet: slow on a shared machine
 
   it('a .doc or a broken .docx → exit 2', () => {
     const doc = join(dir, 'old.doc');
