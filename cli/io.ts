@@ -1,5 +1,7 @@
 /** Small helpers shared by the CLI commands: Chinese errors on stderr, no stack traces, exit codes. */
 import { readFileSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { PacketSession } from '../shared/engine.js';
 import { PacketError } from '../shared/errors.js';
 import { readPacket } from '../shared/xlsx.js';
 import type { Packet } from '../shared/model.js';
@@ -26,8 +28,26 @@ export function readBytes(path: string): Uint8Array {
   }
 }
 
+/**
+ * A phase the main thread holds to its time limit (cli/main.ts): reading a packet and building its engine.
+ * Outside the worker (tests importing a command) it is just the work.
+ */
+export async function timed<T>(what: string, work: () => T | Promise<T>): Promise<T> {
+  parentPort?.postMessage({ type: 'phase', what });
+  try {
+    return await work();
+  } finally {
+    parentPort?.postMessage({ type: 'phase', what: null });
+  }
+}
+
 export async function openPacket(path: string): Promise<Packet> {
-  return readPacket(readBytes(path), `文件 ${path} `);
+  return timed(`读取 ${path}`, () => readPacket(readBytes(path), `文件 ${path} `));
+}
+
+/** The engine of a packet with every check evaluated: the costly step an untrusted packet controls. */
+export async function buildSession(packet: Packet): Promise<PacketSession> {
+  return timed('计算公式与审核', () => new PacketSession(packet));
 }
 
 /** Parse `--flag value` and `--switch` options; the rest are positional. */

@@ -2,7 +2,9 @@
 import ExcelJS from 'exceljs';
 import { parseRange } from './a1.js';
 import { PacketError } from './errors.js';
-import { inspectXlsx, LIMITS, notXlsxMessage, sanitizeWorkbook, withTimeLimit } from './safety/index.js';
+import { inspectXlsx, LIMITS, notXlsxMessage, SafetyError, sanitizeWorkbook, withTimeLimit } from './safety/index.js';
+import { runtimeRange } from './safety/formulas.js';
+import { splitMessage } from './formula.js';
 import {
   CHECK_SHEET, META_SHEET,
   type Cell, type CellStyle, type CellValue, type CheckDef, type DefinedName, type Packet, type SheetKind, type SheetModel,
@@ -131,6 +133,17 @@ function readChecks(ws: ExcelJS.Worksheet): CheckDef[] {
     const kind = get(3) || '公式';
     if (kind !== '公式' && kind !== '层级' && kind !== '名称一致' && kind !== '指标') {
       throw new PacketError(`审核表第 ${r} 行（${id}）的类型「${kind}」无法识别：应为 公式、层级、名称一致 或 指标。`);
+    }
+    // a check is evaluated with no cached result to fall back on: a range built at run time is refused here
+    for (const [label, textOf] of [['公式', get(4)], ['说明', get(5)], ['定位', get(6)]] as const) {
+      const exprs = label === '说明' ? splitMessage(textOf).exprs : [textOf];
+      const hit = exprs.map((e) => runtimeRange(e)).find((x) => x !== null);
+      if (hit) {
+        throw new SafetyError(
+          `审核表第 ${r} 行（审核 ${id}）的${label}使用了${hit}：这类函数在计算时才生成单元格区域，无法预先限定计算量，审核中不允许使用。` +
+            '请改为直接引用单元格区域（如 SUM(公开01表!C8:C30)）后再打开。',
+        );
+      }
     }
     checks.push({
       id,
