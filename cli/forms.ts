@@ -23,7 +23,7 @@ export function formsText(r: FormsReport): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { positional, flags } = parseArgs(args);
+  const { positional, flags } = parseArgs(args, [], ['json']);
   if (positional.length !== 1) throw new UsageError('forms 需要一个公开包文件');
   const session = await buildSession(await openPacket(positional[0]));
   const report = formsReport(session);

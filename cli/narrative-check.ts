@@ -4,10 +4,9 @@
  * number that does not follow from the tables or that no sentence of the template accounts for, with its
  * sentence and what the tables say. Exit 0 all tied, 1 some not, 2 unreadable.
  */
-import { PacketSession } from '../shared/engine.js';
 import { checkNarrativeText, type NumberCheck } from '../shared/narrative/check.js';
 import { docxText } from '../shared/narrative/docx-text.js';
-import { EXIT_FINDINGS, EXIT_OK, fail, openPacket, parseArgs, readBytes, UsageError } from './io.js';
+import { buildSession, EXIT_FINDINGS, EXIT_OK, fail, openPacket, parseArgs, readBytes, UsageError } from './io.js';
 import { templateFor } from './narrative.js';
 
 /** UTF-8 (with or without BOM), else GB18030 as Windows Notepad and older WPS save Chinese text. */
@@ -33,13 +32,13 @@ function line(c: NumberCheck): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { positional, flags } = parseArgs(args);
+  const { positional, flags } = parseArgs(args, [], ['json']);
   if (positional.length !== 2) throw new UsageError('narrative-check 需要公开包文件和情况说明文件');
   // the narrative first: a wrong file type is reported before the packet is loaded
   const text = await readNarrative(positional[1]);
   const packet = await openPacket(positional[0]);
   const template = templateFor(packet);
-  const report = checkNarrativeText(new PacketSession(packet), template, text);
+  const report = checkNarrativeText(await buildSession(packet), template, text);
   const untied = report.failed.filter((c) => c.kind === 'untied').length;
   const summary = { numbers: report.checks.length, ok: report.checks.length - report.failed.length, mismatched: report.failed.length - untied, untied, clauses: report.clauses };
   if (flags.json) {

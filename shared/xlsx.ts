@@ -15,6 +15,60 @@ export const MAX_XLSX_BYTES = 64 * 1024 * 1024;
 
 const CHECK_HEADER = ['编号', '级别', '类型', '公式', '说明', '定位', '参数'];
 
+interface MergeRange {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+interface MergingSheet {
+  _merges: Record<string, MergeRange>;
+  _mergeCellsInternal(dimensions: MergeRange, ignoreStyle?: boolean): void;
+  getCell(row: number, col: number): { address: string };
+}
+
+const mergeIndex = new WeakMap<MergingSheet, Map<number, { range: MergeRange; master: string }>>();
+
+/**
+ * ExcelJS checks every new merged range against every existing one: 10,000 merges took 10.7 s to load and
+ * 40,000 over a minute, before anything could say what the file is. Here the overlap test looks up the cells
+ * of the new range in an index of merged cells (its cost is the range's area, which the sheet-area limit
+ * bounds); the rest is ExcelJS's own code, run with the existing merges set aside.
+ */
+function indexExcelJsMerges(): void {
+  const proto = Object.getPrototypeOf(new ExcelJS.Workbook().addWorksheet('x')) as MergingSheet & { __indexed?: boolean };
+  const original = proto._mergeCellsInternal;
+  if (proto.__indexed || typeof original !== 'function') return;
+  proto.__indexed = true;
+  proto._mergeCellsInternal = function (this: MergingSheet, d: MergeRange, ignoreStyle?: boolean) {
+    let index = mergeIndex.get(this);
+    if (!index) mergeIndex.set(this, (index = new Map()));
+    const key = (r: number, c: number) => r * 20_000 + c;
+    for (let r = d.top; r <= d.bottom; r++) {
+      for (let c = d.left; c <= d.right; c++) {
+        const hit = index.get(key(r, c));
+        // an entry whose range was unmerged since (or merged anew) is stale, not a conflict
+        if (hit && this._merges[hit.master] === hit.range) throw new Error('Cannot merge already merged cells');
+      }
+    }
+    const existing = this._merges;
+    this._merges = {};
+    let added: Record<string, MergeRange> = {};
+    try {
+      original.call(this, d, ignoreStyle);
+    } finally {
+      added = this._merges;
+      this._merges = existing;
+    }
+    for (const [master, range] of Object.entries(added)) {
+      existing[master] = range;
+      for (let r = range.top; r <= range.bottom; r++) for (let c = range.left; c <= range.right; c++) index.set(key(r, c), { range, master });
+    }
+  };
+}
+indexExcelJsMerges();
+
 export function isZip(bytes: Uint8Array): boolean {
   return bytes.length > 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }

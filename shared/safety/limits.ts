@@ -21,6 +21,12 @@ export const LIMITS = {
   maxCols: 16_384,
   /** rows × columns of one sheet, merged areas included: ExcelJS and the reader materialise every one */
   maxSheetArea: 1_000_000,
+  /**
+   * merged ranges in all sheets together. The reference packet (ten tables, 72 forms) has 1,374, so 1,000
+   * forms about 19,000; each costs ExcelJS, the reader and the grid work per merged cell (indexed, see
+   * shared/xlsx.ts), and 30,000 load in about a second.
+   */
+  maxMerges: 30_000,
   /** rows × columns of all sheets together */
   maxTotalArea: 2_000_000,
   /** cells covered by data validations (ExcelJS expands each range cell by cell) */
