@@ -10,7 +10,7 @@ import { PacketError } from '../shared/errors.js';
 import { importWorkbook, reportText, type ImportReport } from '../shared/import/index.js';
 import type { Packet } from '../shared/model.js';
 import { readPacket, writePacket } from '../shared/xlsx.js';
-import { saveAtomic } from '../node/atomic-save.js';
+import { acquireWriteLock, saveAtomic } from '../node/atomic-save.js';
 import { buildSession, EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, openPacket, parseArgs, readBytes, UsageError } from './io.js';
 
 const TEMPLATES = fileURLToPath(new URL('../templates/', import.meta.url));
@@ -41,6 +41,19 @@ export async function run(args: string[]): Promise<number> {
   if (as !== undefined && as !== 'prior-year') throw new UsageError(`--as 只能是 prior-year（作为上年数导入），而不是「${String(as)}」`);
   const mode = as === 'prior-year' ? 'prior-year' : 'current';
 
+  // the --out file is this command's from the start: a second import to the same file refuses at once instead
+  // of both succeeding and the last one winning (with the first one's output as its .bak)
+  const lock = await acquireWriteLock(out);
+  try {
+    return await importInto(positional[0], out, mode, flags);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function importInto(sourcePath: string, out: string, mode: 'prior-year' | 'current', flags: Record<string, string | true>): Promise<number> {
+  const into = flags.into as string;
+  const positional = [sourcePath];
   const source = readBytes(positional[0]);
   const packet = await openPacket(into);
   const template = mode === 'prior-year' ? await templateFor(packet, typeof flags.template === 'string' ? flags.template : undefined) : undefined;
