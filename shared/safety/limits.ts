@@ -48,6 +48,8 @@ export const LIMITS = {
    * refers to 27,308 cells; a packet with 1,000 forms to about 14 times that.
    */
   maxFormulaRangeCells: 600_000,
+  /** Excel's own limit on the text of one cell */
+  maxCellText: 32_767,
   /** Excel's own limits on one formula: longer or deeper ones cannot come from Excel */
   maxFormulaLength: 8_192,
   maxFormulaDepth: 64,

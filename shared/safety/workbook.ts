@@ -69,11 +69,20 @@ export function sanitizeWorkbook(wb: ExcelJS.Workbook, what = '文件', limits: 
       );
     }
   };
+  // Excel keeps at most 32,767 characters in a cell: a longer text was not written by Excel, and one such text
+  // (a 1 MB 单位名称) repeated in every running header of the PDF stalls Chromium's layout
+  const textLimit = (text: string, sheet: string, cell: string) => {
+    if (text.length > limits.maxCellText) {
+      throw refuse(what, `工作表「${sheet}」${cell} 的文字有 ${count(text.length)} 个字符，超过 Excel 单元格 ${count(limits.maxCellText)} 个字符的上限`,
+        '请在 Excel/WPS 中删去过长的文字后另存为 .xlsx，再试。');
+    }
+  };
   for (const ws of wb.worksheets) {
     ws.eachRow({ includeEmpty: false }, (row) => {
       row.eachCell({ includeEmpty: false }, (cell) => {
         const v = cell.value;
         if (typeof v === 'string') {
+          textLimit(v, ws.name, cell.address);
           const clean = sanitizeText(v);
           if (clean !== v) {
             cell.value = clean;
@@ -84,6 +93,7 @@ export function sanitizeWorkbook(wb: ExcelJS.Workbook, what = '文件', limits: 
         }
         if (!v || typeof v !== 'object' || v instanceof Date) return;
         if (richText(v)) {
+          textLimit(plainOf(v), ws.name, cell.address);
           let changed = false;
           const runs = v.richText.map((t) => {
             const text = sanitizeText(String(t.text ?? ''));
@@ -120,6 +130,7 @@ export function sanitizeWorkbook(wb: ExcelJS.Workbook, what = '文件', limits: 
           if ('formula' in v) budget(formula, ws.name, cell.address);
           const result = (v as ExcelJS.CellFormulaValue).result;
           if (typeof result === 'string') {
+            textLimit(result, ws.name, cell.address);
             const clean = sanitizeText(result);
             if (clean !== result) {
               cell.value = { ...(v as ExcelJS.CellFormulaValue), result: clean };
