@@ -44,6 +44,10 @@ export async function runCommand(cmd: string, args: string[]): Promise<number> {
   }
 }
 
+// Libraries talk on the console ("Missing Info for XLS Record 0x7e00" from SheetJS on a damaged .xls): that
+// is not for the accountant, and the commands write their own output to process.stdout/stderr
+for (const k of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) console[k] = () => undefined;
+
 const { cmd, args } = workerData as { cmd: string; args: string[] };
 const code = await runCommand(cmd, args);
 parentPort?.postMessage({ type: 'done', code });

@@ -1,9 +1,11 @@
 /** Packet ⇄ .xlsx bytes, through ExcelJS. Takes and returns bytes, never paths. */
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { parseRange } from './a1.js';
 import { PacketError } from './errors.js';
 import { inspectXlsx, LIMITS, notXlsxMessage, SafetyError, sanitizeWorkbook, withTimeLimit } from './safety/index.js';
 import { runtimeRange } from './safety/formulas.js';
+import { readZipDirectory } from './safety/zip-directory.js';
 import { splitMessage } from './formula.js';
 import {
   CHECK_SHEET, META_SHEET,
@@ -54,7 +56,7 @@ function indexExcelJsMerges(): void {
     }
     const existing = this._merges;
     this._merges = {};
-    let added: Record<string, MergeRange> = {};
+    let added: Record<string, MergeRange>;
     try {
       original.call(this, d, ignoreStyle);
     } finally {
@@ -69,6 +71,63 @@ function indexExcelJsMerges(): void {
 }
 indexExcelJsMerges();
 
+const REL_COMMENTS = /\/comments$/;
+const REL_VML = /\/vmlDrawing$/;
+
+function resolvePart(base: string, target: string): string {
+  if (target.startsWith('/')) return target.slice(1);
+  const out = base.split('/').slice(0, -1);
+  for (const seg of target.split('/')) {
+    if (seg === '..') out.pop();
+    else if (seg !== '.' && seg !== '') out.push(seg);
+  }
+  return out.join('/');
+}
+
+/**
+ * ExcelJS finds cell comments only at xl/commentsN.xml and xl/drawings/vmlDrawingN.vml, referred to
+ * relatively; openpyxl writes xl/comments/comment1.xml with an absolute target, and ExcelJS then fails with
+ * "Cannot read properties of undefined (reading 'comments')". Such parts are moved to where ExcelJS looks
+ * (same content); a relationship to a part that does not exist is dropped. Other workbooks pass untouched.
+ */
+async function commentsWhereExcelJsLooks(bytes: Uint8Array): Promise<Uint8Array> {
+  const names = readZipDirectory(bytes).entries.map((e) => e.name);
+  const odd = names.some((n) => /^xl\/worksheets\/_rels\//.test(n)) &&
+    names.some((n) => (/comment/i.test(n) && !/^xl\/comments\d+\.xml$/.test(n)) || (/\.vml$/i.test(n) && !/^xl\/drawings\/vmlDrawing\d+\.vml$/.test(n)));
+  if (!odd) return bytes;
+  const zip = await JSZip.loadAsync(bytes);
+  let next = 9000;
+  for (const relsName of Object.keys(zip.files).filter((n) => /^xl\/worksheets\/_rels\/[^/]+\.xml\.rels$/.test(n))) {
+    const xml = await zip.file(relsName)!.async('string');
+    const sheetPart = relsName.replace('_rels/', '').replace(/\.rels$/, '');
+    const moves: { tag: string; by: string; from?: string; to?: string }[] = [];
+    for (const m of xml.matchAll(/<Relationship\b[^>]*?\/?>/g)) {
+      const tag = m[0];
+      const type = /\bType="([^"]*)"/.exec(tag)?.[1] ?? '';
+      const target = /\bTarget="([^"]*)"/.exec(tag)?.[1] ?? '';
+      const comments = REL_COMMENTS.test(type);
+      if (!comments && !REL_VML.test(type)) continue;
+      if (comments ? /^\.\.\/comments\d+\.xml$/.test(target) : /^\.\.\/drawings\/vmlDrawing\d+\.vml$/.test(target)) continue;
+      const from = resolvePart(sheetPart, target);
+      if (!zip.file(from)) {
+        moves.push({ tag, by: '' });
+        continue;
+      }
+      const k = next++;
+      const to = comments ? `xl/comments${k}.xml` : `xl/drawings/vmlDrawing${k}.vml`;
+      moves.push({ tag, by: tag.replace(/\bTarget="[^"]*"/, `Target="${comments ? `../comments${k}.xml` : `../drawings/vmlDrawing${k}.vml`}"`), from, to });
+    }
+    if (!moves.length) continue;
+    let out = xml;
+    for (const mv of moves) {
+      out = out.replace(mv.tag, mv.by);
+      if (mv.from && mv.to) zip.file(mv.to, await zip.file(mv.from)!.async('uint8array'));
+    }
+    zip.file(relsName, out);
+  }
+  return zip.generateAsync({ type: 'uint8array', compression: 'STORE' });
+}
+
 export function isZip(bytes: Uint8Array): boolean {
   return bytes.length > 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }
@@ -82,10 +141,11 @@ export async function loadWorkbook(bytes: Uint8Array, what = '文件'): Promise<
   await inspectXlsx(bytes, what);
   const wb = new ExcelJS.Workbook();
   try {
-    await withTimeLimit(wb.xlsx.load(bytes as unknown as ArrayBuffer), LIMITS.loadTimeMs, what);
+    await withTimeLimit((async () => wb.xlsx.load((await commentsWhereExcelJsLooks(bytes)) as unknown as ArrayBuffer))(), LIMITS.loadTimeMs, what);
   } catch (e) {
     if (e instanceof PacketError) throw e;
-    throw new PacketError(`${what}无法打开：xlsx 文件已损坏或不完整（${(e as Error).message}）。请找回完整的文件后重试。`);
+    // ExcelJS's own wording ("Cannot read properties of undefined …") means nothing to an accountant
+    throw new PacketError(`${what}无法打开：xlsx 文件已损坏或不完整，或其中有软件无法识别的部件。请用 Excel/WPS 打开后另存为 .xlsx 再试。`, String((e as Error)?.message ?? e));
   }
   // text cleaned, formulas that could act outside the workbook kept as inert text, links dropped
   sanitizeWorkbook(wb, what);
