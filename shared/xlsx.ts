@@ -9,7 +9,7 @@ import { readZipDirectory } from './safety/zip-directory.js';
 import { splitMessage } from './formula.js';
 import {
   CHECK_SHEET, META_SHEET,
-  type Cell, type CellStyle, type CellValue, type CheckDef, type DefinedName, type Packet, type SheetKind, type SheetModel,
+  type Cell, type CellStyle, type CellValue, type CheckDef, type DefinedName, type Packet, type SheetExtras, type SheetKind, type SheetModel,
 } from './model.js';
 
 /** Refuse anything larger before ExcelJS inflates it; a real packet with 1,000 forms is about 3 MB. */
@@ -356,7 +356,9 @@ function readSheet(ws: ExcelJS.Worksheet, styles: StyleTable): SheetModel {
   const titles = /^\$?(\d+):\$?(\d+)$/.exec(ps.printTitlesRow ?? '');
   const firstText = text(ws.getCell(1, 1).value);
   const m = ps.margins;
+  const keep = readExtras(ws, rowCount, colCount);
   return {
+    ...(keep ? { keep } : {}),
     name: ws.name,
     kind: sheetKindOf(ws.name, firstText),
     hidden: ws.state !== 'visible',
@@ -372,6 +374,67 @@ function readSheet(ws: ExcelJS.Worksheet, styles: StyleTable): SheetModel {
       ...(m ? { margins: { left: m.left, right: m.right, top: m.top, bottom: m.bottom } } : {}),
     },
   };
+}
+
+/** What the sheet has beyond the packet model (see SheetExtras), or undefined when nothing. */
+function readExtras(ws: ExcelJS.Worksheet, rowCount: number, colCount: number): SheetExtras | undefined {
+  const k: SheetExtras = {};
+  const tab = (ws.properties as { tabColor?: { argb?: string } }).tabColor?.argb;
+  if (tab) k.tabColor = tab;
+  const ps = ws.pageSetup;
+  if (typeof ps.paperSize === 'number' && ps.paperSize !== 9) k.paperSize = ps.paperSize;
+  if (ps.showGridLines) k.printGridlines = true;
+  if (ws.views?.some((v) => v.showGridLines === false)) k.hideGridlines = true;
+  const hf = ws.headerFooter as unknown as Record<string, string | boolean | undefined> | undefined;
+  if (hf && Object.values(hf).some((v) => typeof v === 'string' && v)) {
+    k.headerFooter = Object.fromEntries(Object.entries(hf).filter((e): e is [string, string | boolean] => e[1] !== undefined && e[1] !== null));
+  }
+  const raw = ws as unknown as { sheetProtection?: Record<string, unknown>; dataValidations: { model: Record<string, unknown> } };
+  const sp = raw.sheetProtection;
+  if (sp && sp.sheet) k.protection = { ...sp };
+  const hiddenRows: number[] = [];
+  for (let r = 1; r <= rowCount; r++) if (ws.getRow(r).hidden) hiddenRows.push(r);
+  if (hiddenRows.length) k.hiddenRows = hiddenRows;
+  const hiddenCols: number[] = [];
+  // defined columns, not only those holding cells: a hidden empty column is still hidden
+  const defined = ws.columns ?? [];
+  for (let c = 1; c <= Math.max(colCount, defined.length); c++) if (ws.getColumn(c).hidden) hiddenCols.push(c);
+  if (hiddenCols.length) k.hiddenCols = hiddenCols;
+  const cf = (ws as unknown as { conditionalFormattings?: unknown[] }).conditionalFormattings;
+  if (cf?.length) k.conditionalFormats = JSON.parse(JSON.stringify(cf)) as unknown[];
+  const comments: Record<string, unknown> = {};
+  ws.eachRow({ includeEmpty: false }, (row) =>
+    row.eachCell({ includeEmpty: false }, (cell) => {
+      if (cell.note) comments[cell.address] = JSON.parse(JSON.stringify(cell.note)) as unknown;
+    }),
+  );
+  if (Object.keys(comments).length) k.comments = comments;
+  const dv = raw.dataValidations?.model;
+  if (dv && Object.keys(dv).length) k.validations = JSON.parse(JSON.stringify(dv)) as Record<string, unknown>;
+  return Object.keys(k).length ? k : undefined;
+}
+
+/**
+ * The kept features back onto a written sheet. A validation or a comment the writer already put on a cell
+ * (a template's declared cell kinds) wins: ExcelJS would otherwise write the cell's validation twice.
+ */
+function writeExtras(ws: ExcelJS.Worksheet, k: SheetExtras): void {
+  if (k.tabColor) (ws.properties as { tabColor?: { argb: string } }).tabColor = { argb: k.tabColor };
+  if (k.paperSize !== undefined) ws.pageSetup.paperSize = k.paperSize as ExcelJS.PageSetup['paperSize'];
+  if (k.printGridlines) ws.pageSetup.showGridLines = true;
+  if (k.hideGridlines) ws.views = ws.views?.length ? ws.views.map((v) => ({ ...v, showGridLines: false })) : [{ state: 'normal', showGridLines: false }];
+  const raw = ws as unknown as { sheetProtection?: Record<string, unknown>; dataValidations: { model: Record<string, unknown> } };
+  if (k.headerFooter) ws.headerFooter = { ...k.headerFooter } as unknown as ExcelJS.HeaderFooter;
+  if (k.protection) raw.sheetProtection = { ...k.protection };
+  for (const r of k.hiddenRows ?? []) ws.getRow(r).hidden = true;
+  for (const c of k.hiddenCols ?? []) ws.getColumn(c).hidden = true;
+  for (const cf of (k.conditionalFormats ?? []) as ExcelJS.ConditionalFormattingOptions[]) ws.addConditionalFormatting(cf);
+  for (const [address, note] of Object.entries(k.comments ?? {})) {
+    const cell = ws.getCell(address);
+    if (!cell.note) cell.note = note as ExcelJS.Comment;
+  }
+  const model = raw.dataValidations.model;
+  for (const [address, v] of Object.entries(k.validations ?? {})) if (!model[address]) model[address] = v;
 }
 
 function writeStyle(cell: ExcelJS.Cell, s: CellStyle): void {
@@ -466,6 +529,7 @@ function writeSheet(wb: ExcelJS.Workbook, sheet: SheetModel, packet: Packet): vo
     });
   });
   for (const m of sheet.merges) ws.mergeCells(m);
+  if (sheet.keep) writeExtras(ws, sheet.keep);
 }
 
 export async function writePacket(packet: Packet, opts: WriteOptions = {}): Promise<Uint8Array> {
