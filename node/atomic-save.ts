@@ -153,18 +153,27 @@ export async function acquireWriteLock(path: string, waitMs = 0): Promise<WriteL
     return { path: lock, release };
   }
   const deadline = Date.now() + waitMs;
+  // the lock appears with its content or not at all (written aside, then hard-linked into place): a writer
+  // killed at any moment never leaves an empty lock that nobody could tell from a live one
+  await removeStaleTemps(lock);
   for (;;) {
+    const temp = tempPathOf(lock);
     try {
-      const fd = await fsp.open(lock, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, 0o644);
+      await fsp.writeFile(temp, JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now() }), { flag: 'wx' });
       try {
-        await fd.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now() }));
-      } finally {
-        await fd.close();
+        await fsp.link(temp, lock);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') throw e;
+        // a file system without hard links (some shares): exclusive create, content written right after
+        await fsp.writeFile(lock, await fsp.readFile(temp), { flag: 'wx' });
       }
       held.set(lock, 1);
       return { path: lock, release };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw explain(e, path);
+    } finally {
+      await fsp.rm(temp, { force: true }).catch(() => undefined);
     }
     const other = await readLock(lock);
     const stale = other
