@@ -1,5 +1,5 @@
-import { PacketSession, type Finding } from '../shared/engine.js';
-import { EXIT_FINDINGS, EXIT_OK, openPacket, parseArgs, UsageError } from './io.js';
+import type { Finding } from '../shared/engine.js';
+import { buildSession, EXIT_FINDINGS, EXIT_OK, openPacket, parseArgs, UsageError } from './io.js';
 
 export function findingsJson(findings: Finding[]) {
   return {
@@ -25,9 +25,9 @@ export function findingsText(findings: Finding[]): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { positional, flags } = parseArgs(args);
+  const { positional, flags } = parseArgs(args, [], ['json']);
   if (positional.length !== 1) throw new UsageError('check 需要一个公开包文件');
-  const session = new PacketSession(await openPacket(positional[0]));
+  const session = await buildSession(await openPacket(positional[0]));
   const findings = session.findings();
   if (flags.json) process.stdout.write(JSON.stringify(findingsJson(findings), null, 1) + '\n');
   else process.stdout.write(findingsText(findings) + '\n');

@@ -7,7 +7,6 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PacketSession } from '../shared/engine.js';
 import { PacketError } from '../shared/errors.js';
 import { exportErrors, exportPacket } from '../shared/export/packet.js';
 import type { ExportProgress } from '../shared/export/pdf.js';
@@ -15,7 +14,7 @@ import type { NarrativeTemplate } from '../shared/narrative/types.js';
 import { saveAtomic } from '../node/atomic-save.js';
 import { openPdfPrinter } from '../node/pdf.js';
 import { findingsText } from './check.js';
-import { EXIT_FINDINGS, EXIT_OK, fail, openPacket, parseArgs, UsageError } from './io.js';
+import { buildSession, EXIT_FINDINGS, EXIT_OK, fail, openPacket, parseArgs, UsageError } from './io.js';
 import { templateFor } from './narrative.js';
 
 const SWITCHES = ['force', 'per-table', 'no-checks'];
@@ -26,15 +25,14 @@ function size(bytes: Uint8Array): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { positional, flags } = parseArgs(args, ['out']);
+  const { positional, flags } = parseArgs(args, ['out'], SWITCHES);
   if (positional.length !== 1) throw new UsageError('export 需要一个公开包文件');
   if (typeof flags.out !== 'string') throw new UsageError('export 需要 --out <目录>');
-  for (const k of Object.keys(flags)) if (k !== 'out' && !SWITCHES.includes(k)) throw new UsageError(`export 不认识选项 --${k}`);
   const outDir = flags.out;
   const out = (line: string) => process.stdout.write(line + '\n');
 
   const packet = await openPacket(positional[0]);
-  const session = new PacketSession(packet);
+  const session = await buildSession(packet);
   const findings = session.findings();
   const errors = exportErrors(session);
   if (errors.length) {

@@ -11,7 +11,7 @@ import {
 } from '../shared/forms.js';
 import type { CellStyle, CheckDef, DefinedName, Packet, SheetModel } from '../shared/model.js';
 import { writePacket } from '../shared/xlsx.js';
-import { EXIT_FINDINGS, EXIT_OK, openPacket, parseArgs, UsageError } from './io.js';
+import { buildSession, EXIT_FINDINGS, EXIT_OK, openPacket, parseArgs, UsageError } from './io.js';
 
 export function formsText(r: FormsReport): string {
   const fmt = (n: number | null, d = 2) => (n === null ? '—' : n.toFixed(d));
@@ -23,9 +23,9 @@ export function formsText(r: FormsReport): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { positional, flags } = parseArgs(args);
+  const { positional, flags } = parseArgs(args, [], ['json']);
   if (positional.length !== 1) throw new UsageError('forms 需要一个公开包文件');
-  const session = new PacketSession(await openPacket(positional[0]));
+  const session = await buildSession(await openPacket(positional[0]));
   const report = formsReport(session);
   if (flags.json) process.stdout.write(JSON.stringify(report, null, 1) + '\n');
   else process.stdout.write(formsText(report) + '\n');

@@ -7,13 +7,12 @@
  */
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PacketSession } from '../shared/engine.js';
 import { PacketError } from '../shared/errors.js';
 import { importWorkbook, loadVocabulary, reportText, summaryLine, type ImportReport, type Vocabulary } from '../shared/import/index.js';
 import type { Packet } from '../shared/model.js';
 import { readPacket, writePacket } from '../shared/xlsx.js';
-import { saveAtomic } from '../node/atomic-save.js';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, openPacket, parseArgs, readBytes, UsageError } from './io.js';
+import { acquireWriteLock, saveAtomic } from '../node/atomic-save.js';
+import { buildSession, EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, openPacket, parseArgs, readBytes, UsageError } from './io.js';
 
 const TEMPLATES = fileURLToPath(new URL('../templates/', import.meta.url));
 
@@ -49,7 +48,7 @@ function notPlacedCount(r: ImportReport): number {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { positional, flags } = parseArgs(args, ['into', 'out', 'report', 'as', 'template']);
+  const { positional, flags } = parseArgs(args, ['into', 'out', 'report', 'as', 'template'], ['keep-existing']);
   if (positional.length !== 1) throw new UsageError('import 需要一个源文件（.xlsx 或 .xls）');
   const into = flags.into;
   const out = flags.out;
@@ -59,10 +58,23 @@ export async function run(args: string[]): Promise<number> {
   if (as !== undefined && as !== 'prior-year') throw new UsageError(`--as 只能是 prior-year（作为上年数导入），而不是「${String(as)}」`);
   const mode = as === 'prior-year' ? 'prior-year' : 'current';
 
+  // the --out file is this command's from the start: a second import to the same file refuses at once instead
+  // of both succeeding and the last one winning (with the first one's output as its .bak)
+  const lock = await acquireWriteLock(out);
+  try {
+    return await importInto(positional[0], out, mode, flags);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function importInto(sourcePath: string, out: string, mode: 'prior-year' | 'current', flags: Record<string, string | true>): Promise<number> {
+  const into = flags.into as string;
+  const positional = [sourcePath];
   const source = readBytes(positional[0]);
   const packet = await openPacket(into);
   const template = mode === 'prior-year' ? await templateFor(packet, typeof flags.template === 'string' ? flags.template : undefined) : undefined;
-  const session = new PacketSession(packet);
+  const session = await buildSession(packet);
   const result = await importWorkbook(source, session, {
     file: basename(positional[0]),
     mode,
@@ -71,15 +83,16 @@ export async function run(args: string[]): Promise<number> {
     overwrite: !flags['keep-existing'],
   });
   const report = result.report;
-  if (typeof flags.report === 'string') await saveAtomic(flags.report, new TextEncoder().encode(JSON.stringify(report, null, 1) + '\n'), { backup: false });
   process.stdout.write(reportText(report) + '\n');
   if (report.summary.tables === 0) {
-    process.stderr.write(`错误：源文件 ${positional[0]} 中没有识别出任何公开表（见上方各工作表的原因），未写出 ${out}。\n`);
+    process.stderr.write(`错误：源文件 ${positional[0]} 中没有识别出任何公开表（见上方各工作表的原因），未写出 ${out}${typeof flags.report === 'string' ? ' 和导入报告' : ''}。\n`);
     return EXIT_UNREADABLE;
   }
   const bytes = await writePacket(result.session ? result.session.toPacket() : session.toPacket());
   // the packet written over keeps its previous version as a backup beside it
   await saveAtomic(out, bytes);
+  // the report describes the packet on disk: written only once the packet was (a failed save leaves neither)
+  if (typeof flags.report === 'string') await saveAtomic(flags.report, new TextEncoder().encode(JSON.stringify(report, null, 1) + '\n'), { backup: false });
   if (notPlacedCount(report) > 0) {
     process.stderr.write(summaryLine(report) + '\n');
     return EXIT_FINDINGS;

@@ -5,10 +5,9 @@
  * and what the text gets wrong beyond single numbers (shares, a figure given twice, the unit's name, a 科目
  * the tables do not have), each with its sentence. Exit 0 all tied, 1 some not, 2 unreadable.
  */
-import { PacketSession } from '../shared/engine.js';
 import { checkNarrativeText, type NumberCheck, type TextFinding } from '../shared/narrative/check.js';
 import { docxText } from '../shared/narrative/docx-text.js';
-import { EXIT_FINDINGS, EXIT_OK, fail, openPacket, parseArgs, readBytes, UsageError } from './io.js';
+import { buildSession, EXIT_FINDINGS, EXIT_OK, fail, openPacket, parseArgs, readBytes, UsageError } from './io.js';
 import { templateFor } from './narrative.js';
 
 /** UTF-8 (with or without BOM), else GB18030 as Windows Notepad and older WPS save Chinese text. */
@@ -40,13 +39,13 @@ function findingLine(f: TextFinding): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { positional, flags } = parseArgs(args);
+  const { positional, flags } = parseArgs(args, [], ['json']);
   if (positional.length !== 2) throw new UsageError('narrative-check 需要公开包文件和情况说明文件');
   // the narrative first: a wrong file type is reported before the packet is loaded
   const text = await readNarrative(positional[1]);
   const packet = await openPacket(positional[0]);
   const template = templateFor(packet);
-  const report = checkNarrativeText(new PacketSession(packet), template, text);
+  const report = checkNarrativeText(await buildSession(packet), template, text);
   const { coverage } = report;
   const summary = {
     numbers: coverage.numbers,

@@ -6,13 +6,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PacketSession } from '../shared/engine.js';
 import type { Packet } from '../shared/model.js';
 import { fontNotes, narrativeDocx } from '../shared/narrative/docx.js';
 import { generateNarrative, narrativeText } from '../shared/narrative/generate.js';
 import { loadNarrativeTemplate } from '../shared/narrative/template.js';
 import type { NarrativeDoc, NarrativeTemplate } from '../shared/narrative/types.js';
-import { EXIT_FINDINGS, EXIT_OK, fail, openPacket, parseArgs, UsageError } from './io.js';
+import { buildSession, EXIT_FINDINGS, EXIT_OK, fail, openPacket, parseArgs, UsageError } from './io.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -43,12 +42,12 @@ export function unbacked(doc: NarrativeDoc): { paragraph: string; text: string; 
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { positional, flags } = parseArgs(args, ['out', 'text']);
+  const { positional, flags } = parseArgs(args, ['out', 'text'], ['json']);
   if (positional.length !== 1) throw new UsageError('narrative 需要一个公开包文件');
   if (typeof flags.out !== 'string') throw new UsageError('narrative 需要 --out <情况说明.docx>');
   const packet = await openPacket(positional[0]);
   const template = templateFor(packet);
-  const session = new PacketSession(packet);
+  const session = await buildSession(packet);
   const doc = generateNarrative(session, template);
   const bytes = await narrativeDocx(doc, template);
   try {

@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants, promises as fsp } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 
 export interface SaveOptions {
@@ -18,6 +19,8 @@ export interface SaveOptions {
    * file in place of a good one fails instead, and the old file stays.
    */
   verify?: (bytes: Uint8Array) => Promise<unknown> | unknown;
+  /** how long to wait for another writer's lock before refusing (default 0: refuse at once) */
+  lockWaitMs?: number;
   /** test hook: called after each step; a test may kill the process in between */
   onStep?: (step: SaveStep) => void;
 }
@@ -93,6 +96,104 @@ export async function removeStaleTemps(path: string): Promise<string[]> {
     removed.push(n);
   }
   return removed;
+}
+
+// ---- the advisory lock of concurrent writers ----
+
+/** `<folder>/.~<name>.lock` beside the target: it says who writes the file now. */
+export function lockPathOf(path: string): string {
+  return join(dirname(path), `${TEMP_PREFIX}${basename(path)}.lock`);
+}
+
+interface LockInfo {
+  pid: number;
+  host: string;
+  at: number;
+}
+
+/** A lock nobody can still be holding: its writer is gone (same machine) or it is hours old (a share). */
+const LOCK_STALE_MS = 30 * 60 * 1000;
+
+/** Locks this thread holds, so a command that locks its --out for its whole run can still save through here. */
+const held = new Map<string, number>();
+
+export interface WriteLock {
+  path: string;
+  release(): Promise<void>;
+}
+
+async function readLock(lock: string): Promise<LockInfo | null> {
+  try {
+    const j = JSON.parse(await fsp.readFile(lock, 'utf8')) as Partial<LockInfo>;
+    return { pid: Number(j.pid) || 0, host: String(j.host ?? ''), at: Number(j.at) || 0 };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Take the advisory lock of `path` for this writer, or refuse with a SaveError saying who holds it. Two
+ * commands writing the same file at once would otherwise both succeed, the last one winning silently and
+ * its .bak holding the other writer's output instead of the original. Re-entrant within one thread.
+ */
+export async function acquireWriteLock(path: string, waitMs = 0): Promise<WriteLock> {
+  const lock = lockPathOf(path);
+  const release = async () => {
+    const n = (held.get(lock) ?? 1) - 1;
+    if (n > 0) {
+      held.set(lock, n);
+      return;
+    }
+    held.delete(lock);
+    await fsp.rm(lock, { force: true }).catch(() => undefined);
+  };
+  const mine = held.get(lock);
+  if (mine) {
+    held.set(lock, mine + 1);
+    return { path: lock, release };
+  }
+  const deadline = Date.now() + waitMs;
+  // the lock appears with its content or not at all (written aside, then hard-linked into place): a writer
+  // killed at any moment never leaves an empty lock that nobody could tell from a live one
+  await removeStaleTemps(lock);
+  for (;;) {
+    const temp = tempPathOf(lock);
+    try {
+      await fsp.writeFile(temp, JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now() }), { flag: 'wx' });
+      try {
+        await fsp.link(temp, lock);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') throw e;
+        // a file system without hard links (some shares): exclusive create, content written right after
+        await fsp.writeFile(lock, await fsp.readFile(temp), { flag: 'wx' });
+      }
+      held.set(lock, 1);
+      return { path: lock, release };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw explain(e, path);
+    } finally {
+      await fsp.rm(temp, { force: true }).catch(() => undefined);
+    }
+    const other = await readLock(lock);
+    const stale = other
+      ? (other.host === hostname() && other.pid !== process.pid && !alive(other.pid)) || Date.now() - other.at > LOCK_STALE_MS
+      : // a lock being written this instant has no content yet: only an old empty one is stale
+        await fsp.stat(lock).then((st) => Date.now() - st.mtimeMs > 10_000, () => true);
+    if (stale) {
+      await fsp.rm(lock, { force: true });
+      continue;
+    }
+    if (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
+    const who = other ? (other.host && other.host !== hostname() ? `进程 ${other.pid}（计算机 ${other.host}）` : `进程 ${other.pid} `) : '另一个程序';
+    throw new SaveError(
+      `保存失败：${who}正在写入「${path}」，本次未写入，原文件未改动。请等它完成后再试；若确认没有其他程序在写入，可删除锁文件「${lock}」。`,
+      'ELOCKED',
+    );
+  }
 }
 
 function explain(e: unknown, path: string): SaveError {
@@ -171,7 +272,9 @@ export async function saveAtomic(path: string, bytes: Uint8Array, opts: SaveOpti
   const temp = tempPathOf(path);
   const dir = dirname(path);
   let backupPath: string | undefined;
+  let lock: WriteLock | undefined;
   try {
+    lock = await acquireWriteLock(path, opts.lockWaitMs ?? 0);
     const st = await fsp.stat(path).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT') return null;
       throw e;
@@ -214,5 +317,7 @@ export async function saveAtomic(path: string, bytes: Uint8Array, opts: SaveOpti
   } catch (e) {
     await fsp.rm(temp, { force: true }).catch(() => undefined);
     throw explain(e, path);
+  } finally {
+    await lock?.release();
   }
 }

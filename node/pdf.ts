@@ -50,8 +50,16 @@ export interface NodePdfPrinter extends PdfPrinter {
   close(): Promise<void>;
 }
 
+/**
+ * Wall-clock limit on one print (setting the HTML, fonts, page.pdf). The reference packet prints in about
+ * 3 s per pass; page.pdf itself has no timeout, and a document Chromium cannot lay out (a 1 MB 单位名称 in
+ * every running header) would otherwise hang the export until it is killed. JUESUAN_PRINT_LIMIT_MS changes it.
+ */
+export const PRINT_LIMIT_MS = Number(process.env.JUESUAN_PRINT_LIMIT_MS) || 90_000;
+
 /** Launch Chromium once; print() may be called many times (the two passes of the packet). */
-export async function openPdfPrinter(opts: { executablePath?: string } = {}): Promise<NodePdfPrinter> {
+export async function openPdfPrinter(opts: { executablePath?: string; printLimitMs?: number } = {}): Promise<NodePdfPrinter> {
+  const limitMs = opts.printLimitMs ?? PRINT_LIMIT_MS;
   const executablePath = opts.executablePath ?? findChromium();
   let browser: Browser;
   try {
@@ -62,13 +70,36 @@ export async function openPdfPrinter(opts: { executablePath?: string } = {}): Pr
   let page: Page | undefined;
   return {
     async print(html: string): Promise<Uint8Array> {
-      page ??= await browser.newPage();
-      await page.setContent(html, { waitUntil: 'load', timeout: 120_000 });
-      // fonts are local, but wait for them: a fallback font measured first would move page breaks
-      await page.evaluate(() => document.fonts.ready.then(() => undefined));
-      page.setDefaultTimeout(300_000);
-      const buf = await page.pdf({ ...PRINT_OPTIONS });
-      return new Uint8Array(buf);
+      const work = (async () => {
+        page ??= await browser.newPage();
+        await page.setContent(html, { waitUntil: 'load', timeout: limitMs });
+        // fonts are local, but wait for them: a fallback font measured first would move page breaks
+        await page.evaluate(() => document.fonts.ready.then(() => undefined));
+        const buf = await page.pdf({ ...PRINT_OPTIONS });
+        return new Uint8Array(buf);
+      })();
+      // a late failure of the abandoned print (the browser closed under it) must not surface unhandled
+      work.catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => {
+          const s = `${Math.round(limitMs / 1000)} 秒`;
+          reject(new PacketError(
+            `生成 PDF 超时：浏览器排版打印超过 ${s}仍未完成，已停止（已写出的工作簿和情况说明不受影响）。` +
+              '公开包中可能有过长的文字（如单位名称、说明），请检查后重新导出。',
+          ));
+        }, limitMs);
+      });
+      try {
+        return await Promise.race([work, limit]);
+      } catch (e) {
+        // Chromium stuck in layout does not stop for a closed page: end the browser, so nothing keeps running
+        if (e instanceof PacketError) await browser.close().catch(() => undefined);
+        else throw new PacketError(`生成 PDF 失败：浏览器打印出错（${String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200)}）。请重新导出；若仍失败请将此信息反馈给开发者。`);
+        throw e;
+      } finally {
+        clearTimeout(timer);
+      }
     },
     async close(): Promise<void> {
       await browser.close();

@@ -15,6 +15,8 @@ import { FormulaTranslator, joinMessage, splitMessage, strictVariant } from './f
 import { colIndex } from './a1.js';
 import { derivations, type Derivation } from './calc.js';
 import { isCellKind, isNumericKind, parseByKind, refusal, type CellKind } from './kinds.js';
+import { capPlaceholder } from './safety/formulas.js';
+import { LIMITS } from './safety/limits.js';
 import type { Cell, CellValue, CheckDef, Packet, Severity, SheetModel } from './model.js';
 
 export interface Finding {
@@ -93,6 +95,23 @@ const MAX_UNDO = 500;
 /** money and count cells: a typed text there is a finding, not a silently ignored value */
 const NUMERIC_FMT = /0\.00|#,##0|^0$/;
 
+/**
+ * The engine takes every sheet the readers let through (LIMITS.maxRows rows, Excel's 16,384 columns): its own
+ * limits are never the first to refuse, and when they do the message is ours.
+ */
+const ENGINE_SIZE = { maxRows: Math.max(LIMITS.maxRows, HyperFormula.defaultConfig.maxRows), maxColumns: Math.max(LIMITS.maxCols, HyperFormula.defaultConfig.maxColumns) };
+
+function engineLoadMessage(e: unknown, sheets: Record<string, RawCellContent[][]>): string {
+  const m = String((e as Error)?.message ?? e);
+  if (/size limit/i.test(m)) {
+    const big = Object.entries(sheets).sort((a, b) => b[1].length - a[1].length)[0];
+    return `公开包的工作表过大，超出计算引擎的上限（${ENGINE_SIZE.maxRows.toLocaleString('en-US')} 行 × ${ENGINE_SIZE.maxColumns.toLocaleString('en-US')} 列）` +
+      `${big ? `：工作表「${big[0]}」有 ${big[1].length.toLocaleString('en-US')} 行` : ''}。请删去多余的空行、空列后另存再试。`;
+  }
+  // HyperFormula's own wording is English and means nothing to an accountant: say what failed, keep it short
+  return '公开包的公式无法载入（计算引擎拒绝了其中的公式或名称）：请在 Excel/WPS 中检查公式与定义名称后另存再试。';
+}
+
 export function isNumericFormat(fmt: string | undefined): boolean {
   return !!fmt && NUMERIC_FMT.test(fmt);
 }
@@ -132,9 +151,9 @@ export class PacketSession {
     const named = packet.names.map((n) => ({ name: this.tr.alias(n.name), expression: this.tr.toEngine(n.ref) }));
     try {
       // an edit with 运算 takes a few HyperFormula steps (one per round of derived cells)
-      this.hf = HyperFormula.buildFromSheets(sheets, { licenseKey: 'gpl-v3', undoLimit: MAX_UNDO * 4, useArrayArithmetic: false }, named);
+      this.hf = HyperFormula.buildFromSheets(sheets, { licenseKey: 'gpl-v3', undoLimit: MAX_UNDO * 4, useArrayArithmetic: false, ...ENGINE_SIZE }, named);
     } catch (e) {
-      throw new PacketError(`公开包的公式无法载入：${(e as Error).message}`);
+      throw new PacketError(engineLoadMessage(e, sheets), String((e as Error)?.message ?? e));
     }
     for (const s of packet.sheets) this.sheetIds.set(s.name, this.hf.getSheetId(s.name)!);
     this.groups = compiled.map((c) => ({ hfName: c.name, hfId: this.hf.getSheetId(c.name)!, decl: c.decl, checks: c.rows.checks, content: JSON.stringify(c.rows.content) }));
@@ -235,7 +254,8 @@ export class PacketSession {
     if (typeof v === 'number') return formatMessageNumber(v);
     if (v === null || v === undefined || v === '') return '空';
     if (typeof v === 'boolean') return v ? '是' : '否';
-    return String(v);
+    // a placeholder shows a figure or a name: an untrusted {REPT("长",32767)} must not fill memory with messages
+    return capPlaceholder(String(v));
   }
 
   private evaluate(g: CheckGroup, i: number): { rule: string; finding: Finding | null } {

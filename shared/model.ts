@@ -56,6 +56,34 @@ export interface SheetModel {
   /** rows frozen at the top (header rows) */
   frozenRows: number;
   print: PrintSetup;
+  /** what the packet's file had that the app does not edit, carried through unchanged on save (shared/xlsx.ts) */
+  keep?: SheetExtras;
+}
+
+/**
+ * Sheet features the app neither shows nor edits, kept as the file had them so that saving or exporting a
+ * packet loses nothing: addresses are as read (row insertions in the app do not move them).
+ */
+export interface SheetExtras {
+  /** ARGB */
+  tabColor?: string;
+  /** Excel's paper size code (9 = A4, 8 = A3) when it is not A4 */
+  paperSize?: number;
+  printGridlines?: boolean;
+  hideGridlines?: boolean;
+  headerFooter?: Record<string, string | boolean>;
+  /** sheet protection as ExcelJS reads it (flags, and the password hash when there is one) */
+  protection?: Record<string, unknown>;
+  /** 1-based */
+  hiddenRows?: number[];
+  /** 1-based */
+  hiddenCols?: number[];
+  /** ExcelJS conditional formatting models: { ref, rules } */
+  conditionalFormats?: unknown[];
+  /** cell comments by A1 address, as ExcelJS reads them (text or rich text) */
+  comments?: Record<string, unknown>;
+  /** data validations by A1 address (ExcelJS's per-cell model) */
+  validations?: Record<string, unknown>;
 }
 
 export type Severity = 'error' | 'warning';

@@ -1,18 +1,133 @@
 /** Packet ⇄ .xlsx bytes, through ExcelJS. Takes and returns bytes, never paths. */
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { parseRange } from './a1.js';
 import { PacketError } from './errors.js';
 import { declarationOf, validationOf } from './kinds.js';
-import { inspectXlsx, LIMITS, notXlsxMessage, sanitizeWorkbook, withTimeLimit } from './safety/index.js';
+import { inspectXlsx, LIMITS, notXlsxMessage, SafetyError, sanitizeWorkbook, withTimeLimit } from './safety/index.js';
+import { runtimeRange } from './safety/formulas.js';
+import { readZipDirectory } from './safety/zip-directory.js';
+import { splitMessage } from './formula.js';
 import {
   CHECK_SHEET, META_SHEET,
-  type Cell, type CellStyle, type CellValue, type CheckDef, type DefinedName, type Packet, type SheetKind, type SheetModel,
+  type Cell, type CellStyle, type CellValue, type CheckDef, type DefinedName, type Packet, type SheetExtras, type SheetKind, type SheetModel,
 } from './model.js';
 
 /** Refuse anything larger before ExcelJS inflates it; a real packet with 1,000 forms is about 3 MB. */
 export const MAX_XLSX_BYTES = 64 * 1024 * 1024;
 
 const CHECK_HEADER = ['编号', '级别', '类型', '公式', '说明', '定位', '参数'];
+
+interface MergeRange {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+interface MergingSheet {
+  _merges: Record<string, MergeRange>;
+  _mergeCellsInternal(dimensions: MergeRange, ignoreStyle?: boolean): void;
+  getCell(row: number, col: number): { address: string };
+}
+
+const mergeIndex = new WeakMap<MergingSheet, Map<number, { range: MergeRange; master: string }>>();
+
+/**
+ * ExcelJS checks every new merged range against every existing one: 10,000 merges took 10.7 s to load and
+ * 40,000 over a minute, before anything could say what the file is. Here the overlap test looks up the cells
+ * of the new range in an index of merged cells (its cost is the range's area, which the sheet-area limit
+ * bounds); the rest is ExcelJS's own code, run with the existing merges set aside.
+ */
+function indexExcelJsMerges(): void {
+  const proto = Object.getPrototypeOf(new ExcelJS.Workbook().addWorksheet('x')) as MergingSheet & { __indexed?: boolean };
+  const original = proto._mergeCellsInternal;
+  if (proto.__indexed || typeof original !== 'function') return;
+  proto.__indexed = true;
+  proto._mergeCellsInternal = function (this: MergingSheet, d: MergeRange, ignoreStyle?: boolean) {
+    let index = mergeIndex.get(this);
+    if (!index) mergeIndex.set(this, (index = new Map()));
+    const key = (r: number, c: number) => r * 20_000 + c;
+    for (let r = d.top; r <= d.bottom; r++) {
+      for (let c = d.left; c <= d.right; c++) {
+        const hit = index.get(key(r, c));
+        // an entry whose range was unmerged since (or merged anew) is stale, not a conflict
+        if (hit && this._merges[hit.master] === hit.range) throw new Error('Cannot merge already merged cells');
+      }
+    }
+    const existing = this._merges;
+    this._merges = {};
+    let added: Record<string, MergeRange>;
+    try {
+      original.call(this, d, ignoreStyle);
+    } finally {
+      added = this._merges;
+      this._merges = existing;
+    }
+    for (const [master, range] of Object.entries(added)) {
+      existing[master] = range;
+      for (let r = range.top; r <= range.bottom; r++) for (let c = range.left; c <= range.right; c++) index.set(key(r, c), { range, master });
+    }
+  };
+}
+indexExcelJsMerges();
+
+const REL_COMMENTS = /\/comments$/;
+const REL_VML = /\/vmlDrawing$/;
+
+function resolvePart(base: string, target: string): string {
+  if (target.startsWith('/')) return target.slice(1);
+  const out = base.split('/').slice(0, -1);
+  for (const seg of target.split('/')) {
+    if (seg === '..') out.pop();
+    else if (seg !== '.' && seg !== '') out.push(seg);
+  }
+  return out.join('/');
+}
+
+/**
+ * ExcelJS finds cell comments only at xl/commentsN.xml and xl/drawings/vmlDrawingN.vml, referred to
+ * relatively; openpyxl writes xl/comments/comment1.xml with an absolute target, and ExcelJS then fails with
+ * "Cannot read properties of undefined (reading 'comments')". Such parts are moved to where ExcelJS looks
+ * (same content); a relationship to a part that does not exist is dropped. Other workbooks pass untouched.
+ */
+async function commentsWhereExcelJsLooks(bytes: Uint8Array): Promise<Uint8Array> {
+  const names = readZipDirectory(bytes).entries.map((e) => e.name);
+  const odd = names.some((n) => /^xl\/worksheets\/_rels\//.test(n)) &&
+    names.some((n) => (/comment/i.test(n) && !/^xl\/comments\d+\.xml$/.test(n)) || (/\.vml$/i.test(n) && !/^xl\/drawings\/vmlDrawing\d+\.vml$/.test(n)));
+  if (!odd) return bytes;
+  const zip = await JSZip.loadAsync(bytes);
+  let next = 9000;
+  for (const relsName of Object.keys(zip.files).filter((n) => /^xl\/worksheets\/_rels\/[^/]+\.xml\.rels$/.test(n))) {
+    const xml = await zip.file(relsName)!.async('string');
+    const sheetPart = relsName.replace('_rels/', '').replace(/\.rels$/, '');
+    const moves: { tag: string; by: string; from?: string; to?: string }[] = [];
+    for (const m of xml.matchAll(/<Relationship\b[^>]*?\/?>/g)) {
+      const tag = m[0];
+      const type = /\bType="([^"]*)"/.exec(tag)?.[1] ?? '';
+      const target = /\bTarget="([^"]*)"/.exec(tag)?.[1] ?? '';
+      const comments = REL_COMMENTS.test(type);
+      if (!comments && !REL_VML.test(type)) continue;
+      if (comments ? /^\.\.\/comments\d+\.xml$/.test(target) : /^\.\.\/drawings\/vmlDrawing\d+\.vml$/.test(target)) continue;
+      const from = resolvePart(sheetPart, target);
+      if (!zip.file(from)) {
+        moves.push({ tag, by: '' });
+        continue;
+      }
+      const k = next++;
+      const to = comments ? `xl/comments${k}.xml` : `xl/drawings/vmlDrawing${k}.vml`;
+      moves.push({ tag, by: tag.replace(/\bTarget="[^"]*"/, `Target="${comments ? `../comments${k}.xml` : `../drawings/vmlDrawing${k}.vml`}"`), from, to });
+    }
+    if (!moves.length) continue;
+    let out = xml;
+    for (const mv of moves) {
+      out = out.replace(mv.tag, mv.by);
+      if (mv.from && mv.to) zip.file(mv.to, await zip.file(mv.from)!.async('uint8array'));
+    }
+    zip.file(relsName, out);
+  }
+  return zip.generateAsync({ type: 'uint8array', compression: 'STORE' });
+}
 
 export function isZip(bytes: Uint8Array): boolean {
   return bytes.length > 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
@@ -27,10 +142,11 @@ export async function loadWorkbook(bytes: Uint8Array, what = '文件'): Promise<
   await inspectXlsx(bytes, what);
   const wb = new ExcelJS.Workbook();
   try {
-    await withTimeLimit(wb.xlsx.load(bytes as unknown as ArrayBuffer), LIMITS.loadTimeMs, what);
+    await withTimeLimit((async () => wb.xlsx.load((await commentsWhereExcelJsLooks(bytes)) as unknown as ArrayBuffer))(), LIMITS.loadTimeMs, what);
   } catch (e) {
     if (e instanceof PacketError) throw e;
-    throw new PacketError(`${what}无法打开：xlsx 文件已损坏或不完整（${(e as Error).message}）。请找回完整的文件后重试。`);
+    // ExcelJS's own wording ("Cannot read properties of undefined …") means nothing to an accountant
+    throw new PacketError(`${what}无法打开：xlsx 文件已损坏或不完整，或其中有软件无法识别的部件。请用 Excel/WPS 打开后另存为 .xlsx 再试。`, String((e as Error)?.message ?? e));
   }
   // text cleaned, formulas that could act outside the workbook kept as inert text, links dropped
   sanitizeWorkbook(wb, what);
@@ -133,6 +249,17 @@ function readChecks(ws: ExcelJS.Worksheet): CheckDef[] {
     if (kind !== '公式' && kind !== '层级' && kind !== '名称一致' && kind !== '指标') {
       throw new PacketError(`审核表第 ${r} 行（${id}）的类型「${kind}」无法识别：应为 公式、层级、名称一致 或 指标。`);
     }
+    // a check is evaluated with no cached result to fall back on: a range built at run time is refused here
+    for (const [label, textOf] of [['公式', get(4)], ['说明', get(5)], ['定位', get(6)]] as const) {
+      const exprs = label === '说明' ? splitMessage(textOf).exprs : [textOf];
+      const hit = exprs.map((e) => runtimeRange(e)).find((x) => x !== null);
+      if (hit) {
+        throw new SafetyError(
+          `审核表第 ${r} 行（审核 ${id}）的${label}使用了${hit}：这类函数在计算时才生成单元格区域，无法预先限定计算量，审核中不允许使用。` +
+            '请改为直接引用单元格区域（如 SUM(公开01表!C8:C30)）后再打开。',
+        );
+      }
+    }
     checks.push({
       id,
       severity: level === '提示' ? 'warning' : 'error',
@@ -232,7 +359,9 @@ function readSheet(ws: ExcelJS.Worksheet, styles: StyleTable): SheetModel {
   const titles = /^\$?(\d+):\$?(\d+)$/.exec(ps.printTitlesRow ?? '');
   const firstText = text(ws.getCell(1, 1).value);
   const m = ps.margins;
+  const keep = readExtras(ws, rowCount, colCount);
   return {
+    ...(keep ? { keep } : {}),
     name: ws.name,
     kind: sheetKindOf(ws.name, firstText),
     hidden: ws.state !== 'visible',
@@ -248,6 +377,67 @@ function readSheet(ws: ExcelJS.Worksheet, styles: StyleTable): SheetModel {
       ...(m ? { margins: { left: m.left, right: m.right, top: m.top, bottom: m.bottom } } : {}),
     },
   };
+}
+
+/** What the sheet has beyond the packet model (see SheetExtras), or undefined when nothing. */
+function readExtras(ws: ExcelJS.Worksheet, rowCount: number, colCount: number): SheetExtras | undefined {
+  const k: SheetExtras = {};
+  const tab = (ws.properties as { tabColor?: { argb?: string } }).tabColor?.argb;
+  if (tab) k.tabColor = tab;
+  const ps = ws.pageSetup;
+  if (typeof ps.paperSize === 'number' && ps.paperSize !== 9) k.paperSize = ps.paperSize;
+  if (ps.showGridLines) k.printGridlines = true;
+  if (ws.views?.some((v) => v.showGridLines === false)) k.hideGridlines = true;
+  const hf = ws.headerFooter as unknown as Record<string, string | boolean | undefined> | undefined;
+  if (hf && Object.values(hf).some((v) => typeof v === 'string' && v)) {
+    k.headerFooter = Object.fromEntries(Object.entries(hf).filter((e): e is [string, string | boolean] => e[1] !== undefined && e[1] !== null));
+  }
+  const raw = ws as unknown as { sheetProtection?: Record<string, unknown>; dataValidations: { model: Record<string, unknown> } };
+  const sp = raw.sheetProtection;
+  if (sp && sp.sheet) k.protection = { ...sp };
+  const hiddenRows: number[] = [];
+  for (let r = 1; r <= rowCount; r++) if (ws.getRow(r).hidden) hiddenRows.push(r);
+  if (hiddenRows.length) k.hiddenRows = hiddenRows;
+  const hiddenCols: number[] = [];
+  // defined columns, not only those holding cells: a hidden empty column is still hidden
+  const defined = ws.columns ?? [];
+  for (let c = 1; c <= Math.max(colCount, defined.length); c++) if (ws.getColumn(c).hidden) hiddenCols.push(c);
+  if (hiddenCols.length) k.hiddenCols = hiddenCols;
+  const cf = (ws as unknown as { conditionalFormattings?: unknown[] }).conditionalFormattings;
+  if (cf?.length) k.conditionalFormats = JSON.parse(JSON.stringify(cf)) as unknown[];
+  const comments: Record<string, unknown> = {};
+  ws.eachRow({ includeEmpty: false }, (row) =>
+    row.eachCell({ includeEmpty: false }, (cell) => {
+      if (cell.note) comments[cell.address] = JSON.parse(JSON.stringify(cell.note)) as unknown;
+    }),
+  );
+  if (Object.keys(comments).length) k.comments = comments;
+  const dv = raw.dataValidations?.model;
+  if (dv && Object.keys(dv).length) k.validations = JSON.parse(JSON.stringify(dv)) as Record<string, unknown>;
+  return Object.keys(k).length ? k : undefined;
+}
+
+/**
+ * The kept features back onto a written sheet. A validation or a comment the writer already put on a cell
+ * (a template's declared cell kinds) wins: ExcelJS would otherwise write the cell's validation twice.
+ */
+function writeExtras(ws: ExcelJS.Worksheet, k: SheetExtras): void {
+  if (k.tabColor) (ws.properties as { tabColor?: { argb: string } }).tabColor = { argb: k.tabColor };
+  if (k.paperSize !== undefined) ws.pageSetup.paperSize = k.paperSize as ExcelJS.PageSetup['paperSize'];
+  if (k.printGridlines) ws.pageSetup.showGridLines = true;
+  if (k.hideGridlines) ws.views = ws.views?.length ? ws.views.map((v) => ({ ...v, showGridLines: false })) : [{ state: 'normal', showGridLines: false }];
+  const raw = ws as unknown as { sheetProtection?: Record<string, unknown>; dataValidations: { model: Record<string, unknown> } };
+  if (k.headerFooter) ws.headerFooter = { ...k.headerFooter } as unknown as ExcelJS.HeaderFooter;
+  if (k.protection) raw.sheetProtection = { ...k.protection };
+  for (const r of k.hiddenRows ?? []) ws.getRow(r).hidden = true;
+  for (const c of k.hiddenCols ?? []) ws.getColumn(c).hidden = true;
+  for (const cf of (k.conditionalFormats ?? []) as ExcelJS.ConditionalFormattingOptions[]) ws.addConditionalFormatting(cf);
+  for (const [address, note] of Object.entries(k.comments ?? {})) {
+    const cell = ws.getCell(address);
+    if (!cell.note) cell.note = note as ExcelJS.Comment;
+  }
+  const model = raw.dataValidations.model;
+  for (const [address, v] of Object.entries(k.validations ?? {})) if (!model[address]) model[address] = v;
 }
 
 function writeStyle(cell: ExcelJS.Cell, s: CellStyle): void {
@@ -346,6 +536,7 @@ function writeSheet(wb: ExcelJS.Workbook, sheet: SheetModel, packet: Packet): vo
     });
   });
   for (const m of sheet.merges) ws.mergeCells(m);
+  if (sheet.keep) writeExtras(ws, sheet.keep);
 }
 
 export async function writePacket(packet: Packet, opts: WriteOptions = {}): Promise<Uint8Array> {

@@ -225,15 +225,17 @@ function readSheetJs(bytes: Uint8Array, format: SourceFormat, what: string): Sou
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
     if (/password|encrypt/i.test(msg)) throw new PacketError(`${what}设置了打开密码（已加密），无法导入。请在 Excel/WPS 中取消密码后另存再导入。`);
-    throw new PacketError(`${what}无法打开：${format === 'xls' ? '.xls 文件已损坏或不是 Excel 工作簿' : '文件内容无法识别'}（${msg}）。请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。`);
+    // the library's own words ("Sector Shift: Expected 12 saw 12") stay in the detail, not in the message
+    throw new PacketError(`${what}无法打开：${format === 'xls' ? '.xls 文件已损坏或不是 Excel 工作簿' : '文件内容无法识别'}。请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。`, msg);
   }
   return bookOf(wb, format, what);
 }
 
 function bookOf(wb: XLSX.WorkBook, format: SourceFormat, what: string): SourceBook {
-  if (!wb.SheetNames.length) throw new PacketError(`${what}中没有工作表，无法导入。`);
+  // a damaged .xls can list a sheet whose data SheetJS could not find
+  if (!wb.SheetNames.some((name) => wb.Sheets[name])) throw new PacketError(`${what}中没有工作表${wb.SheetNames.length ? '（文件已损坏）' : ''}，无法导入。`);
   const props = wb.Workbook?.Sheets ?? [];
-  const sheets = wb.SheetNames.map((name, i) => fromSheetJs(name, wb.Sheets[name], !!props[i]?.Hidden, what));
+  const sheets = wb.SheetNames.flatMap((name, i) => (wb.Sheets[name] ? [fromSheetJs(name, wb.Sheets[name], !!props[i]?.Hidden, what)] : []));
   return { format, sheets };
 }
 

@@ -6,6 +6,7 @@
  * so the accountant sees what the file contained and nothing is ever followed or executed.
  */
 import { HyperFormula } from 'hyperformula';
+import { LIMITS } from './limits.js';
 
 /** Functions that open links, reach the network or call code outside the workbook. */
 const DANGEROUS = new Map<string, { reason: string; code: boolean }>([
@@ -90,6 +91,9 @@ export function unsafeFormula(formula: string, limits: FormulaLimits = { maxForm
     const hit = DANGEROUS.get(name);
     if (hit) return hit;
   }
+  // the result the source cached stands in for a range built at run time (see runtimeRange)
+  const runtime = runtimeRange(f);
+  if (runtime) return { reason: `公式使用了运行时生成区域的${runtime}`, code: false };
   return null;
 }
 
@@ -100,7 +104,8 @@ export function unsafeFormulaReason(formula: string, limits?: FormulaLimits): st
 
 // ---- the cost of the ranges formulas refer to ----
 
-const HF_MAX_ROWS = HyperFormula.defaultConfig.maxRows;
+/** the size limits the engine is built with (shared/engine.ts passes ENGINE_SIZE to HyperFormula) */
+const HF_MAX_ROWS = Math.max(HyperFormula.defaultConfig.maxRows, LIMITS.maxRows);
 const HF_MAX_COLS = HyperFormula.defaultConfig.maxColumns;
 
 function colNumber(letters: string): number {
@@ -110,9 +115,11 @@ function colNumber(letters: string): number {
 }
 
 const SHEET = String.raw`(?:('(?:[^']|'')+'|[A-Za-z0-9_.\u0080-\uffff]+)!)?`;
+/** the sheet repeated on the far end of a range (公开01表!A1:公开01表!Y39990), which HyperFormula accepts too */
+const SHEET2 = String.raw`(?:(?:'(?:[^']|'')+'|[A-Za-z0-9_.\u0080-\uffff]+)!)?`;
 const CELL = String.raw`\$?([A-Za-z]{1,3})\$?(\d{1,9})`;
 const RANGE_RE = new RegExp(
-  `${SHEET}(?:${CELL}\\s*:\\s*${CELL}|\\$?([A-Za-z]{1,3})\\s*:\\s*\\$?([A-Za-z]{1,3})(?![A-Za-z0-9_(])|\\$?(\\d{1,9})\\s*:\\s*\\$?(\\d{1,9})(?![\\d.]))`,
+  `${SHEET}(?:${CELL}\\s*:\\s*${SHEET2}${CELL}|\\$?([A-Za-z]{1,3})\\s*:\\s*\\$?([A-Za-z]{1,3})(?![A-Za-z0-9_(])|\\$?(\\d{1,9})\\s*:\\s*\\$?(\\d{1,9})(?![\\d.]))`,
   'g',
 );
 
@@ -126,7 +133,7 @@ export function rangeCost(text: string, sheet: string, seen: Set<string>): numbe
   if (!text.includes(':')) return 0;
   let cost = 0;
   for (const m of formulaCode(text).matchAll(RANGE_RE)) {
-    const key = `${m[1] ?? sheet}!${m[0].slice(m[1] ? m[1].length + 1 : 0).replace(/[$\s]/g, '').toUpperCase()}`;
+    const key = `${m[1] ?? sheet}!${m[0].slice(m[1] ? m[1].length + 1 : 0).replace(/[$\s]/g, '').replace(/:.*!/, ':').toUpperCase()}`;
     if (seen.has(key)) continue;
     seen.add(key);
     if (m[2] !== undefined) {
@@ -146,4 +153,40 @@ export function rangeCost(text: string, sheet: string, seen: Set<string>): numbe
     }
   }
   return cost;
+}
+
+// ---- ranges made at run time ----
+
+/**
+ * Functions whose result is a range or an array sized by their arguments at run time. No static reading of
+ * the formula can cost them: =SUM(OFFSET(A1,0,0,1048576,16384)) names one cell and makes HyperFormula build
+ * 17 billion. In a cell of an untrusted workbook such a formula keeps the result its source had cached; in a
+ * check (which has no cached result) it is refused.
+ */
+const RUNTIME_RANGE = new Set([
+  'OFFSET', 'INDIRECT', 'SEQUENCE', 'MAKEARRAY', 'RANDARRAY', 'MUNIT', 'ARRAYFORMULA', 'ARRAY_CONSTRAIN', 'EXPAND',
+  'CHOOSEROWS', 'CHOOSECOLS', 'TAKE', 'DROP', 'VSTACK', 'HSTACK', 'TOCOL', 'TOROW', 'WRAPROWS', 'WRAPCOLS', 'SPLIT',
+  'TEXTSPLIT', 'LAMBDA', 'LET', 'MAP', 'REDUCE', 'SCAN', 'BYROW', 'BYCOL',
+]);
+
+/**
+ * The run-time range a formula builds, as a short Chinese description (「OFFSET」, 「由函数结果组成的区域 …:INDEX(…)」),
+ * or null. Also a ':' with a function call on either side (A1:INDEX(A:A,n), OFFSET(…):B9): Excel and
+ * HyperFormula make a range of whatever the call returns.
+ */
+export function runtimeRange(formula: string): string | null {
+  const code = formulaCode(formula.replace(/^\s*=/, '')).replace(/'(?:[^']|'')*'/g, "''");
+  for (const m of code.matchAll(/([A-Za-z_][A-Za-z0-9_.]*)\s*\(/g)) {
+    const name = m[1].toUpperCase().replace(/^(_XLFN\.|_XLWS\.|_XLPM\.)+/, '');
+    if (RUNTIME_RANGE.has(name)) return `函数 ${name}`;
+  }
+  if (/\)\s*:|:\s*[A-Za-z_][A-Za-z0-9_.]*\s*\(/.test(code)) return '由函数结果组成的区域（如 A1:INDEX(…)）';
+  return null;
+}
+
+/** Placeholder output longer than this is cut: a message shows a figure or a name, never a page of text. */
+export const MAX_PLACEHOLDER_CHARS = 200;
+
+export function capPlaceholder(s: string): string {
+  return s.length > MAX_PLACEHOLDER_CHARS ? `${s.slice(0, MAX_PLACEHOLDER_CHARS)}…（共 ${s.length} 个字符，已截断）` : s;
 }

@@ -22,6 +22,8 @@ export interface SheetExtent {
   /** what the sheet's <dimension> claims; informational only, ExcelJS does not allocate from it */
   dimension?: string;
   columnDefs: number;
+  /** merged ranges */
+  merges: number;
 }
 
 export interface XlsxInspection {
@@ -144,7 +146,7 @@ class SheetSink implements ScanSink {
   private col = 0;
   validationArea = 0;
   constructor(part: string) {
-    this.ext = { part, rows: 0, cols: 0, cells: 0, columnDefs: 0 };
+    this.ext = { part, rows: 0, cols: 0, cells: 0, columnDefs: 0, merges: 0 };
   }
   wants(tag: string): readonly string[] | undefined {
     switch (tag) {
@@ -189,6 +191,7 @@ class SheetSink implements ScanSink {
         x.dimension = e.attrs.ref;
         break;
       case 'mergeCell':
+        x.merges++;
         // ExcelJS creates every cell of a merged range
         for (const r of rangesOf(e.attrs.ref ?? '')) {
           x.rows = Math.max(x.rows, r.bottom);
@@ -345,6 +348,10 @@ export async function inspectXlsx(bytes: Uint8Array, what = '文件', limits: Li
   const label = (s: SheetExtent) => (s.name !== undefined ? `工作表「${s.name}」` : `工作表部件 ${s.part}`);
   const trim = '若这是本单位的表格，请在 Excel/WPS 中删除表格下方和右侧多余的空行、空列（以及过大的合并单元格）后另存为 .xlsx，再试。';
   let totalArea = 0;
+  const merges = sheets.reduce((n, s) => n + s.ext.merges, 0);
+  if (merges > limits.maxMerges) {
+    throw refuse(what, `文件含有 ${count(merges)} 个合并单元格，超过 ${count(limits.maxMerges)} 个的上限`, trim);
+  }
   for (const s of sheets) {
     const x = s.ext;
     x.name = sheetName.get(x.part);

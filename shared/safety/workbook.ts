@@ -59,14 +59,22 @@ function plainOf(v: unknown): string {
 export function sanitizeWorkbook(wb: ExcelJS.Workbook, what = '文件', limits: Limits = LIMITS): SanitizeReport {
   const report: SanitizeReport = { formulas: [], cleanedTexts: 0, droppedLinks: 0, droppedNames: [], rangeCells: 0 };
   const seen = new Set<string>();
-  const budget = (text: string, sheet: string) => {
+  const budget = (text: string, sheet: string, cell = '') => {
     report.rangeCells += rangeCost(text, sheet, seen);
     if (report.rangeCells > limits.maxFormulaRangeCells) {
       throw refuse(
         what,
-        `公式和审核公式引用的单元格区域合计约 ${count(report.rangeCells)} 个单元格，超过 ${count(limits.maxFormulaRangeCells)} 个的上限（最后一处在工作表「${sheet}」）`,
+        `公式和审核公式引用的单元格区域合计约 ${count(report.rangeCells)} 个单元格，超过 ${count(limits.maxFormulaRangeCells)} 个的上限（最后一处在工作表「${sheet}」${cell}）`,
         '若这是本单位的表格，请在 Excel/WPS 中把公式里的整行、整列或大区域引用改为实际的数据区域后另存为 .xlsx，再试。',
       );
+    }
+  };
+  // Excel keeps at most 32,767 characters in a cell: a longer text was not written by Excel, and one such text
+  // (a 1 MB 单位名称) repeated in every running header of the PDF stalls Chromium's layout
+  const textLimit = (text: string, sheet: string, cell: string) => {
+    if (text.length > limits.maxCellText) {
+      throw refuse(what, `工作表「${sheet}」${cell} 的文字有 ${count(text.length)} 个字符，超过 Excel 单元格 ${count(limits.maxCellText)} 个字符的上限`,
+        '请在 Excel/WPS 中删去过长的文字后另存为 .xlsx，再试。');
     }
   };
   for (const ws of wb.worksheets) {
@@ -74,16 +82,18 @@ export function sanitizeWorkbook(wb: ExcelJS.Workbook, what = '文件', limits: 
       row.eachCell({ includeEmpty: false }, (cell) => {
         const v = cell.value;
         if (typeof v === 'string') {
+          textLimit(v, ws.name, cell.address);
           const clean = sanitizeText(v);
           if (clean !== v) {
             cell.value = clean;
             report.cleanedTexts++;
           }
-          budget(clean, ws.name);
+          budget(clean, ws.name, cell.address);
           return;
         }
         if (!v || typeof v !== 'object' || v instanceof Date) return;
         if (richText(v)) {
+          textLimit(plainOf(v), ws.name, cell.address);
           let changed = false;
           const runs = v.richText.map((t) => {
             const text = sanitizeText(String(t.text ?? ''));
@@ -94,7 +104,7 @@ export function sanitizeWorkbook(wb: ExcelJS.Workbook, what = '文件', limits: 
             cell.value = { richText: runs };
             report.cleanedTexts++;
           }
-          budget(runs.map((t) => t.text).join(''), ws.name);
+          budget(runs.map((t) => t.text).join(''), ws.name, cell.address);
           return;
         }
         if ('hyperlink' in v) {
@@ -117,9 +127,10 @@ export function sanitizeWorkbook(wb: ExcelJS.Workbook, what = '文件', limits: 
             return;
           }
           // only a formula's own text reaches the engine; cells sharing a formula keep their results
-          if ('formula' in v) budget(formula, ws.name);
+          if ('formula' in v) budget(formula, ws.name, cell.address);
           const result = (v as ExcelJS.CellFormulaValue).result;
           if (typeof result === 'string') {
+            textLimit(result, ws.name, cell.address);
             const clean = sanitizeText(result);
             if (clean !== result) {
               cell.value = { ...(v as ExcelJS.CellFormulaValue), result: clean };

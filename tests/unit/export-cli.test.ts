@@ -88,7 +88,7 @@ describe('bin/juesuan export', () => {
 
   it('rejects bad usage with exit 2', () => {
     expect(juesuan(['export', REFERENCE]).code).toBe(2);
-    expect(juesuan(['export', REFERENCE, '--out', join(dir, 'x'), '--bogus']).stderr).toContain('不认识选项 --bogus');
+    expect(juesuan(['export', REFERENCE, '--out', join(dir, 'x'), '--bogus']).stderr).toContain('不认识的选项「--bogus」');
     expect(juesuan(['export', join(dir, 'missing.xlsx'), '--out', join(dir, 'y')]).stderr).toContain('找不到文件');
   }, 300_000);
 });
