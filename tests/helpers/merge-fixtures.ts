@@ -131,6 +131,7 @@ export interface Planted {
   sheet: string;
   cell: string;
   what: string;
+  delta: number;
 }
 
 export interface BatchFixture {
@@ -159,11 +160,13 @@ function unreadableBytes(i: number, good: Uint8Array): { name: string; bytes: Ui
 }
 
 /**
- * `count` files in two sub-folders; every 5th packet carries one planted defect (cycling through DEFECTS),
- * every 25th file is unreadable. Packets are written once per variant and given their own 单位名称, so each
- * file is a distinct packet.
+ * `count` files in two sub-folders: every `unreadableEvery`-th file is unreadable (random bytes, a truncated
+ * packet, an empty file, a text file); of the packets, every `plantEvery`-th carries one planted defect (cycling
+ * through DEFECTS). Each packet has its own 单位名称, so each file is a distinct packet.
  */
-export async function batchPackets(count: number): Promise<BatchFixture> {
+export async function batchPackets(count: number, opts: { plantEvery?: number; unreadableEvery?: number } = {}): Promise<BatchFixture> {
+  const plantEvery = opts.plantEvery ?? 5;
+  const unreadableEvery = opts.unreadableEvery ?? 25;
   const ref = await loadPacket();
   const unitAt = nameAt(ref, '单位名称');
   const files: BatchFixture['files'] = [];
@@ -171,11 +174,13 @@ export async function batchPackets(count: number): Promise<BatchFixture> {
   const unreadable: string[] = [];
   const clean: string[] = [];
   let good: Uint8Array | null = null;
+  let packetNo = 0;
   for (let i = 0; i < count; i++) {
     const dir = i % 2 ? '乡镇/' : '';
     const no = String(i + 1).padStart(4, '0');
-    if (i % 25 === 24) {
-      const u = unreadableBytes(Math.floor(i / 25), good ?? new Uint8Array(0));
+    if (i % unreadableEvery === unreadableEvery - 1) {
+      good ??= await writePacket(ref);
+      const u = unreadableBytes(unreadable.length, good);
       const path = `${dir}${no}-${u.name}`;
       files.push({ path, bytes: u.bytes });
       unreadable.push(path);
@@ -184,10 +189,10 @@ export async function batchPackets(count: number): Promise<BatchFixture> {
     const p = clone(ref);
     sheet(p, unitAt.sheet).cells[unitAt.row][unitAt.col]!.v = `测试单位${no}`;
     const path = `${dir}${no}-测试单位.xlsx`;
-    if (i % 5 === 3) {
-      const d = DEFECTS[Math.floor(i / 5) % DEFECTS.length];
+    if (packetNo++ % plantEvery === 0) {
+      const d = DEFECTS[planted.length % DEFECTS.length];
       add(p, d.sheet, d.cell, d.delta);
-      planted.push({ file: path, kind: d.kind, sheet: d.sheet, cell: d.cell, what: d.what });
+      planted.push({ file: path, kind: d.kind, sheet: d.sheet, cell: d.cell, what: d.what, delta: d.delta });
     } else clean.push(path);
     const bytes = await writePacket(p);
     good ??= bytes;
