@@ -13,6 +13,7 @@ import { NarrativeView } from './components/NarrativeSlot';
 import { ImportDialog } from './components/ImportDialog';
 import { ExportDialogs } from './components/ExportDialog';
 import { RecoveryDialog } from './components/RecoveryDialog';
+import { MergeDialog } from './components/MergeDialog';
 import { onGlobalKeyDown, runCommand } from './commands';
 
 function Centre() {
@@ -89,6 +90,7 @@ export function App() {
       <ImportDialog />
       <ExportDialogs />
       <RecoveryDialog />
+      <MergeDialog />
     </div>
   );
 }
