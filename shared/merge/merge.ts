@@ -67,6 +67,7 @@ export interface MergeResult {
 export const MERGE_SHEET = '汇总说明';
 export const MERGE_META_KEY = '汇总来源';
 const MAX_LISTED_CHANGES = 500;
+export const MAX_UNITS = 200;
 
 // ---------------------------------------------------------------- small helpers
 
@@ -229,7 +230,8 @@ function rowLabel(s: SheetModel, row: number, col: number): string {
 
 export async function mergePackets(units: UnitInput[], rules: MergeRules, opts: MergeOptions = {}): Promise<MergeResult> {
   if (units.length < 2) throw new PacketError('汇总至少需要两个单位的公开包（本级和下属单位）。');
-  if (units.length > 2000) throw new PacketError(`一次汇总 ${units.length} 个单位超过 2000 个的上限，请分级汇总。`);
+  // every unit's packet is held in memory at once (a few MB each): a bigger group is merged level by level
+  if (units.length > MAX_UNITS) throw new PacketError(`一次汇总 ${units.length} 个单位，超过 ${MAX_UNITS} 个的上限：请分级汇总（先按乡镇或科室汇总，再汇总这些汇总包）。`);
   const mainIx = opts.main ?? 0;
   if (mainIx < 0 || mainIx >= units.length) throw new PacketError('指定的本级单位不在所选公开包之中。');
   const packets: Packet[] = [];
@@ -411,7 +413,13 @@ export async function mergePackets(units: UnitInput[], rules: MergeRules, opts: 
     const vals = packets.map((p, i) => num(valueAt(p, requireName(p, n, `「${units[i].label}」`))));
     put(n, vals.every((v) => v === null) ? null : vals.reduce<number>((a, v) => a + (v ?? 0), 0));
   }
-  for (const n of rules.fromMain) if (base.sheets.some((s) => s.name === n)) notes.push(`「${n}」取本级的内容，请按部门口径修改。`);
+  for (const n of rules.fromMain) {
+    const mine = base.sheets.find((s) => s.name === n);
+    if (!mine) continue;
+    const inputs = (s: SheetModel | undefined) => JSON.stringify(s?.cells.map((r) => r.map((c) => (c?.input ? c.v ?? null : null))) ?? null);
+    const differs = packets.some((p, i) => i !== mainIx && inputs(p.sheets.find((s) => s.name === n)) !== inputs(mine));
+    if (differs) notes.push(`「${n}」各单位填写的内容不同，汇总表取本级的内容，请按部门口径修改。`);
+  }
 
   // ---- forms of all units, in unit order (本级 first)
   const order = [mainIx, ...packets.map((_p, i) => i).filter((i) => i !== mainIx)];
