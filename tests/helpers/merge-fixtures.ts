@@ -57,7 +57,7 @@ function codeRow(p: Packet, sheetName: string, code: string): number {
 }
 
 /** add `delta` to columns of a 项 row, its 款 and 类 rows and the 合计 row (row 6) */
-function addCode(p: Packet, sheetName: string, code: string, cols: string[], delta: number): void {
+export function addCode(p: Packet, sheetName: string, code: string, cols: string[], delta: number): void {
   for (const c of [code.slice(0, 3), code.slice(0, 5), code]) for (const col of cols) add(p, sheetName, `${col}${codeRow(p, sheetName, c)}`, delta);
   for (const col of cols) add(p, sheetName, `${col}6`, delta);
 }
