@@ -52,6 +52,8 @@ export interface BatchStats {
   jobs: number;
   /** peak resident memory of the whole process (workers included), MB */
   peakRssMb: number;
+  /** CPU time of the whole process (workers included), ms: the load-independent cost */
+  cpuMs: number;
 }
 
 /**
@@ -124,7 +126,8 @@ export async function reviewFiles(root: string, files: string[], jobs: number, o
     };
     for (let k = 0; k < Math.min(jobs, files.length); k++) start();
   });
-  return { rows, stats: { files: files.length, ms: performance.now() - t0, jobs, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) } };
+  const use = process.resourceUsage();
+  return { rows, stats: { files: files.length, ms: performance.now() - t0, jobs, peakRssMb: Math.round(use.maxRSS / 1024), cpuMs: Math.round((use.userCPUTime + use.systemCPUTime) / 1000) } };
 }
 
 export async function run(args: string[]): Promise<number> {

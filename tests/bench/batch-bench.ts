@@ -34,7 +34,7 @@ export async function run(): Promise<void> {
     const r = spawnSync('bin/juesuan', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 30 * 60_000 });
     const wallMs = performance.now() - t0;
     if (r.status !== 1) throw new Error(`juesuan check exited ${r.status}: ${r.stderr}`);
-    const out = JSON.parse(r.stdout) as { stats: { ms: number; jobs: number; peakRssMb: number }; units: UnitReview[]; unreadable: { file: string }[] };
+    const out = JSON.parse(r.stdout) as { stats: { ms: number; jobs: number; peakRssMb: number; cpuMs?: number }; units: UnitReview[]; unreadable: { file: string }[] };
     const byFile = new Map(out.units.map((u) => [u.file, u]));
     const found = fx.planted.filter((p) => {
       const u = byFile.get(p.file);
@@ -66,6 +66,10 @@ export async function run(): Promise<void> {
       perPacketCheckMsP90: round(percentile(perPacket, 90)),
       throughputPacketsPerMinute: round((count / wallMs) * 60_000),
       peakRssMB: out.stats.peakRssMb,
+      // CPU time does not depend on what else the machine runs: the wall time an idle machine would need
+      cpuSecondsTotal: out.stats.cpuMs === undefined ? null : round(out.stats.cpuMs / 1000),
+      cpuSecondsPerPacket: out.stats.cpuMs === undefined ? null : round(out.stats.cpuMs / 1000 / count),
+      projectedIdleWallSeconds: out.stats.cpuMs === undefined ? null : round(out.stats.cpuMs / 1000 / out.stats.jobs),
       merge3UnitsMsMedian: merge.median,
       loadAverageAtEnd: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
     });
