@@ -438,6 +438,11 @@ export async function mergePackets(units: UnitInput[], rules: MergeRules, opts: 
 
   // ---- 汇总说明 and the sources
   const unitsOut = packets.map((p, i) => ({ label: units[i].label, unit: names[i], role: (i === mainIx ? '本级' : '下属单位') as '本级' | '下属单位', digest: packetDigest(p) }));
+  unitsOut.forEach((u, i) => {
+    const twin = unitsOut.findIndex((x) => x.digest === u.digest);
+    // the same packet chosen twice doubles every figure; say so rather than guess which one to drop
+    if (twin < i) notes.push(`「${u.label}」与「${unitsOut[twin].label}」的内容完全相同，是否重复选择了同一个单位？其数字已被加了两次。`);
+  });
   base.meta[MERGE_META_KEY] = JSON.stringify(unitsOut.map((u) => ({ 文件: u.label, 单位: u.unit, 角色: u.role, 指纹: u.digest })));
 
   let changes: MergeResult['changes'];
