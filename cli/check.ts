@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { Finding } from '../shared/engine.js';
 import { buildSession, EXIT_FINDINGS, EXIT_OK, openPacket, parseArgs, UsageError } from './io.js';
 
@@ -25,6 +26,8 @@ export function findingsText(findings: Finding[]): string {
 }
 
 export async function run(args: string[]): Promise<number> {
+  // a folder: the finance bureau's batch review (cli/batch.ts)
+  if (args[0] && !args[0].startsWith('--') && statSync(args[0], { throwIfNoEntry: false })?.isDirectory()) return (await import('./batch.js')).run(args);
   const { positional, flags } = parseArgs(args, [], ['json']);
   if (positional.length !== 1) throw new UsageError('check 需要一个公开包文件');
   const session = await buildSession(await openPacket(positional[0]));

@@ -5,7 +5,8 @@
  */
 
 export const COMMANDS: Record<string, { file: string; help: string }> = {
-  check: { file: './check.ts', help: 'check <packet.xlsx> [--json]            审核公开包，列出错误与提示' },
+  check: { file: './check.ts', help: 'check <packet.xlsx> [--json]            审核公开包，列出错误与提示\n  juesuan check <文件夹> [--summary 审核汇总.xlsx] [--jobs N] [--json]   批量审核文件夹中的公开包' },
+  merge: { file: './merge.ts', help: 'merge <本级.xlsx> <下属单位.xlsx>… --out <部门.xlsx> [--name 部门名称]   汇总' },
   forms: { file: './forms.ts', help: 'forms <packet.xlsx> [--json]            绩效自评表汇总' },
   import: { file: './import.ts', help: 'import <源文件> --into <packet.xlsx> [--as prior-year] --out <packet.xlsx> [--report r.json]' },
   narrative: { file: './narrative.ts', help: 'narrative <packet.xlsx> --out 情况说明.docx   生成情况说明' },

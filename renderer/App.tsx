@@ -14,6 +14,7 @@ import { ImportDialog } from './components/ImportDialog';
 import { ExportDialogs } from './components/ExportDialog';
 import { RecoveryDialog } from './components/RecoveryDialog';
 import { RecalcDialog } from './components/RecalcDialog';
+import { MergeDialog } from './components/MergeDialog';
 import { onGlobalKeyDown, runCommand } from './commands';
 
 function Centre() {
@@ -91,6 +92,7 @@ export function App() {
       <ExportDialogs />
       <RecoveryDialog />
       <RecalcDialog />
+      <MergeDialog />
     </div>
   );
 }

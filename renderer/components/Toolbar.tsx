@@ -3,6 +3,7 @@ import type { MenuCommand } from '../host/host';
 import { runCommand } from '../commands';
 import { useUi } from '../state/store';
 import { openRecalc } from './RecalcDialog';
+import { openMergeDialog } from './MergeDialog';
 
 function B({ cmd, label, title, disabled }: { cmd: MenuCommand; label: string; title: string; disabled?: boolean }) {
   return (
@@ -31,6 +32,10 @@ export function Toolbar() {
         <B cmd="import" label="导入" title="导入上年数或其他格式的决算表" />
         <B cmd="export" label="导出" title="导出填好的工作簿" />
         <B cmd="print" label="打印" title="打印（Ctrl+P）" />
+      </span>
+      <span className="group">
+        <button type="button" data-testid="open-merge" title="把本级和下属单位的公开包汇总为部门公开包" onClick={() => openMergeDialog('merge')}>汇总</button>
+        <button type="button" data-testid="open-review" title="审核一个文件夹中的全部公开包" onClick={() => openMergeDialog('review')}>批量审核</button>
       </span>
       <span className="group">
         <B cmd="undo" label="撤销" title="撤销（Ctrl+Z）" disabled={!canUndo} />
