@@ -131,7 +131,7 @@ export async function reviewFiles(root: string, files: string[], jobs: number, o
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { positional, flags } = parseArgs(args, ['summary', 'jobs']);
+  const { positional, flags } = parseArgs(args, ['summary', 'jobs'], ['json']);
   if (positional.length !== 1) throw new UsageError('check 需要一个公开包文件或一个文件夹');
   const root = positional[0];
   let jobs = availableParallelism();

@@ -64,7 +64,7 @@ export function mergeText(r: MergeResult, out: string): string {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const { positional, flags } = parseArgs(args, ['out', 'main', 'name']);
+  const { positional, flags } = parseArgs(args, ['out', 'main', 'name'], ['json']);
   if (positional.length < 2) throw new UsageError('merge 需要至少两个单位公开包（第一个为本级）');
   if (typeof flags.out !== 'string') throw new UsageError('merge 需要 --out <部门公开包.xlsx>');
   const out = flags.out;
