@@ -46,27 +46,36 @@ export interface UnreadableFile {
 
 export type ReviewRow = UnitReview | UnreadableFile;
 
-/** Top-level arguments of APPROX(a, b, n), or null when the formula is not exactly one such call. */
+/**
+ * The arguments a and b of a check that is one APPROX(a, b, n) call, or null. The call may be the last
+ * argument of an OR guard (`OR(COUNTA(parts)=0,APPROX(a,b,n))`: a breakdown not reported is no tie), since such
+ * a check fails only when the tie does; under AND it may fail for another reason, so there is no difference.
+ */
 export function approxArgs(formula: string): [string, string] | null {
-  const m = /^\s*APPROX\s*\(/i.exec(formula);
-  if (!m || !formula.trim().endsWith(')')) return null;
-  const body = formula.trim().slice(m[0].length, -1);
+  const calls = [...formula.matchAll(/\bAPPROX\s*\(/gi)];
+  if (calls.length !== 1) return null;
+  const m = calls[0];
+  const before = formula.slice(0, m.index).trim();
+  if (before && !/^OR\s*\(/i.test(before)) return null;
   const args: string[] = [];
   let depth = 0;
   let quote = false;
   let cur = '';
-  for (const ch of body) {
+  for (const ch of formula.slice(m.index + m[0].length)) {
     if (ch === '"') quote = !quote;
     if (!quote && ch === '(') depth++;
-    if (!quote && ch === ')') depth--;
-    if (depth < 0) return null;
+    if (!quote && ch === ')' && --depth < 0) {
+      args.push(cur);
+      const after = formula.slice(m.index + m[0].length).slice(args.join(',').length + 1).trim();
+      if (after !== (before ? ')' : '')) return null;
+      return args.length === 3 ? [args[0].trim(), args[1].trim()] : null;
+    }
     if (!quote && depth === 0 && ch === ',') {
       args.push(cur);
       cur = '';
     } else cur += ch;
   }
-  args.push(cur);
-  return args.length === 3 ? [args[0], args[1]] : null;
+  return null;
 }
 
 function differences(session: PacketSession, findings: Finding[]): Map<string, number> {

@@ -36,6 +36,20 @@ export function set(session: PacketSession, sheet: string, address: string, valu
   return session.apply([{ sheet, row: p.row, col: p.col, value }]);
 }
 
+/**
+ * A detail changed while every 运算 total stays as it was: the totals are written with their own figures in the
+ * same edit, so they are the user's (as a published or imported total is) and do not follow. Plants a mismatch
+ * between a total and its lines, which typing a detail alone no longer does.
+ */
+export function setDetailOnly(session: PacketSession, sheet: string, address: string, value: number | string | null) {
+  const p = parseA1(address);
+  if (!p) throw new Error(`bad address ${address}`);
+  const totals = session.packet.sheets.flatMap((s) => session.derivedCells(s.name))
+    .filter((d) => !(d.sheet === sheet && d.row === p.row && d.col === p.col))
+    .map((d) => ({ sheet: d.sheet, row: d.row, col: d.col, value: d.value }));
+  return session.apply([{ sheet, row: p.row, col: p.col, value }, ...totals]);
+}
+
 export function valueAt(session: PacketSession, sheet: string, address: string) {
   const p = parseA1(address)!;
   return session.getValue(sheet, p.row, p.col);

@@ -9,7 +9,7 @@ import * as cptable from '@e965/xlsx/dist/cpexcel.full.mjs';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { decodeText, importWorkbook, MAX_SOURCE_ROWS, readSource } from '../../shared/import/index.js';
-import { EMPTY_TABLES, openSession, REFERENCE, set, VOCABULARY } from '../helpers/packets.js';
+import { EMPTY_TABLES, openSession, REFERENCE, setDetailOnly, VOCABULARY } from '../helpers/packets.js';
 
 const gbk = (s: string) => Uint8Array.from((cptable as unknown as { utils: { encode(p: number, t: string): ArrayLike<number> } }).utils.encode(936, s));
 
@@ -133,15 +133,15 @@ describe('审核: a blank breakdown is not reported; an empty 公开表 has its 
   it('公务接待费 without a 国内/国（境）外 split: no finding; a real split that differs: an error; a 尾数差: a hint', async () => {
     const s = await openSession(REFERENCE);
     expect(rules(s, /^09-3E$/)).toEqual([]);
-    set(s, '公开09表', 'E12', null);
+    setDetailOnly(s, '公开09表', 'E12', null);
     expect(rules(s, /^09-3E$/)).toEqual([]);
-    set(s, '公开09表', 'E12', 1.5);
+    setDetailOnly(s, '公开09表', 'E12', 1.5);
     expect(rules(s, /^09-3E$/)).toEqual(['09-3E error']);
-    set(s, '公开09表', 'E12', 1.74);
+    setDetailOnly(s, '公开09表', 'E12', 1.74);
     expect(rules(s, /^09-3E$/)).toEqual(['09-3E warning 尾数差']);
     // a 国（境）外 figure alone is a reported split: 0.39 + blank against 1.74 is an error
-    set(s, '公开09表', 'E12', null);
-    set(s, '公开09表', 'E14', 0.39);
+    setDetailOnly(s, '公开09表', 'E12', null);
+    setDetailOnly(s, '公开09表', 'E14', 0.39);
     expect(rules(s, /^09-3E$/)).toEqual(['09-3E error']);
   });
 

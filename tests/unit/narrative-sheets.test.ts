@@ -83,13 +83,15 @@ describe('上年数: the contract with the import', () => {
     expect(sh.cells.slice(1).every((r) => r[1]?.v === undefined)).toBe(true);
   });
 
-  it('typing into 上年数 goes through the one edit path; text in it is a finding', () => {
+  it('typing into 上年数 goes through the one edit path; text in its 金额 cells is refused, naming the cell', () => {
     const r = s.apply([{ sheet: '上年数', row: 1, col: 1, value: '4,226.02' }]);
     expect(r.rejected).toEqual([]);
     expect(s.getValue('上年数', 1, 1)).toBe(4226.02);
+    // the cell is declared 金额 by the template: text is refused at the door and the figure stays
     const bad = s.apply([{ sheet: '上年数', row: 1, col: 1, value: '不详' }]);
-    expect(bad.added.map((f) => f.message)).toEqual(['上年数 B2 应填数字，现为文字「不详」，不参与合计：请改为数字或清空。']);
-    s.undo();
+    expect(bad.rejected.map((x) => [x.code, x.reason])).toEqual([['bad-value', expect.stringMatching(/^上年数 B2 .*金额.*「不详」/)]]);
+    expect(bad.added).toEqual([]);
+    expect(s.getValue('上年数', 1, 1)).toBe(4226.02);
     s.undo();
     const locked = s.apply([{ sheet: '上年数', row: 1, col: 2, value: 'SUM(1)' }]);
     expect(locked.rejected).toHaveLength(1);
