@@ -122,10 +122,11 @@ describe('autosave and recovery', () => {
     expect(await value(page, 'C7', '公开01表')).toBe(3284.9);
     await shot(page, 'recovery-dialog.png');
     await page.locator('[data-testid="recovery-offer"] button', { hasText: '恢复' }).click();
-    await expect.poll(() => value(page, 'C7', '公开01表')).toBe(3000);
-    await expect.poll(() => page.locator('[data-testid="recovery-dialog"]').count()).toBe(0);
+    // reopening reads the recovered packet and builds its engine: seconds on a loaded machine, not vitest's 1 s default
+    await expect.poll(() => value(page, 'C7', '公开01表'), { timeout: 30_000, interval: 250 }).toBe(3000);
+    await expect.poll(() => page.locator('[data-testid="recovery-dialog"]').count(), { timeout: 30_000, interval: 250 }).toBe(0);
     // unsaved work: the title carries the mark and the error the edit raised is back in the checks
-    await expect.poll(() => page.title()).toMatch(/^● reference-packet\.xlsx/);
+    await expect.poll(() => page.title(), { timeout: 30_000, interval: 250 }).toMatch(/^● reference-packet\.xlsx/);
     const errorRules = (await findings(page)).filter((f) => f.severity === 'error').map((f) => f.rule);
     expect(errorRules).toContain('X-01');
     expect(await page.locator('[data-testid="status-message"]').textContent()).toContain('已恢复「reference-packet.xlsx」');
@@ -162,7 +163,7 @@ describe('autosave and recovery', () => {
       void d.accept();
     });
     await page.locator('[data-testid="recovery-offer"] button', { hasText: '放弃' }).click();
-    await expect.poll(() => page.locator('[data-testid="recovery-dialog"]').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-testid="recovery-dialog"]').count(), { timeout: 30_000, interval: 250 }).toBe(0);
     expect(await value(page, 'C7', '公开01表')).toBe(3284.9);
     await page.close();
 
