@@ -9,8 +9,8 @@
  * The engine evaluates the formulas with HyperFormula; this module only says which cells follow what.
  */
 import { a1, colIndex } from './a1.js';
-import { codeRows, codeText, parseParams } from './checks.js';
-import { cellValue, sheetByName, type Packet, type SheetModel } from './model.js';
+import { codeRows, parseParams, totalRow } from './checks.js';
+import { sheetByName, type Packet, type SheetModel } from './model.js';
 
 export interface Derivation {
   sheet: string;
@@ -59,14 +59,6 @@ function cellDerivations(s: SheetModel): Derivation[] {
   return out;
 }
 
-function totalRowOf(s: SheetModel, codeCol: number, nameCol: number, label: string): number | undefined {
-  for (let r = 0; r < s.cells.length; r++) {
-    if (codeText(cellValue(s, r, nameCol)).replace(/\s/g, '') === label) return r;
-    if (codeText(cellValue(s, r, codeCol)).replace(/\s/g, '') === label) return r;
-  }
-  return undefined;
-}
-
 function columns(spec: string): number[] {
   const out: number[] = [];
   for (const part of spec.split(/[,，]/)) {
@@ -98,7 +90,7 @@ function hierarchyDerivations(packet: Packet, id: string, params: string, only?:
   const nameCol = colIndex(p['名称列'] ?? 'B');
   const valueCols = columns(p['金额列'] ?? '');
   const headerRow = p['表头行'] ? Number(p['表头行']) - 1 : undefined;
-  const tRow = totalRowOf(s, codeCol, nameCol, p['合计行'] ?? '合计');
+  const tRow = totalRow(s, codeCol, nameCol, p['合计行'] ?? '合计');
   const firstRow = tRow !== undefined ? tRow + 1 : headerRow !== undefined ? headerRow + 1 : 0;
   const rows = codeRows(s, codeCol, nameCol, firstRow);
   const kids = new Map<string, number[]>();

@@ -98,7 +98,7 @@ export function codeRows(sheet: SheetModel, codeCol: number, nameCol: number, fi
 }
 
 /** Row of the 合计 line: the first row whose code or name cell says 合计. */
-function totalRow(sheet: SheetModel, codeCol: number, nameCol: number, label: string): number | undefined {
+export function totalRow(sheet: SheetModel, codeCol: number, nameCol: number, label: string): number | undefined {
   for (let r = 0; r < sheet.cells.length; r++) {
     if (codeText(cellValue(sheet, r, nameCol)).replace(/\s/g, '') === label) return r;
     if (codeText(cellValue(sheet, r, codeCol)).replace(/\s/g, '') === label) return r;
