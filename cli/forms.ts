@@ -4,6 +4,7 @@
  * Also the template builder's hook: the forms of the reference packet and templates/…/form.xlsx.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { PacketSession } from '../shared/engine.js';
 import {
   addForm, ensureFormSupport, formsReport, installForms, PROFILE_NAME, PROFILE_SHEET, rebuildSummary, stampFindingCounts, SUMMARY_SHEET, useStyles,
@@ -63,15 +64,15 @@ export function formsBuildHook(ctx: BuildContext): void {
     stampFindingCounts(packet, findings);
   } else {
     rebuildSummary(packet);
-    pending.push(writeFormTemplate(`${ctx.dir}/form.xlsx`));
+    pending.push(writeFormTemplate(`${ctx.dir}/form.xlsx`, basename(ctx.dir)));
   }
 }
 
 const pending: Promise<void>[] = [];
 
-/** The empty form template of the template set: one form, the profiles, its checks. */
-export function formTemplatePacket(): Packet {
-  const packet: Packet = { sheets: [], styles: [], checks: [], names: [], meta: { 模板套: 'jiangxi-2024', 模板类型: '项目支出绩效自评表', [PROFILE_NAME]: 'stepped', 决算年度: '2024', 格式版本: '1' } };
+/** The empty form template of the template set `set` (its folder name): one form, the profiles, its checks. */
+export function formTemplatePacket(set: string): Packet {
+  const packet: Packet = { sheets: [], styles: [], checks: [], names: [], meta: { 模板套: set, 模板类型: '项目支出绩效自评表', [PROFILE_NAME]: 'stepped', 决算年度: '2024', 格式版本: '1' } };
   ensureFormSupport(packet, 'stepped');
   addForm(packet, { name: '自评表' });
   // a lone form has no tables to tie to and no one to summarise: keep only the form and its rules
@@ -81,9 +82,9 @@ export function formTemplatePacket(): Packet {
   return packet;
 }
 
-async function writeFormTemplate(path: string): Promise<void> {
+async function writeFormTemplate(path: string, set: string): Promise<void> {
   try {
-    const packet = new PacketSession(formTemplatePacket()).toPacket();
+    const packet = new PacketSession(formTemplatePacket(set)).toPacket();
     writeFileSync(path, await writePacket(packet));
     console.log(`wrote ${path}`);
   } catch (e) {

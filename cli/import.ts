@@ -29,8 +29,10 @@ async function templateFor(packet: Packet, explicit: string | undefined): Promis
 
 /** The import vocabulary of the packet's template set (templates/<set>/import/vocabulary.json). */
 function vocabularyFor(packet: Packet): Vocabulary {
-  const set = packet.meta['模板套'];
-  const id = set && /^[\w.-]+$/.test(set) ? set : 'jiangxi-2024';
+  const id = packet.meta['模板套'];
+  if (!id || !/^[\w.-]+$/.test(id)) {
+    throw new PacketError('公开包没有注明模板套（公开包信息 › 模板套），无法找到导入词表：请在「公开包信息」工作表中填写模板套（templates 下的文件夹名）。');
+  }
   const path = join(TEMPLATES, id, 'import', 'vocabulary.json');
   let json: unknown;
   try {

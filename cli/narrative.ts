@@ -15,9 +15,10 @@ import { buildSession, EXIT_FINDINGS, EXIT_OK, fail, openPacket, parseArgs, Usag
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The narrative template of the packet's template set (公开包信息 模板套, e.g. jiangxi-2024). */
+/** The narrative template of the packet's own template set (公开包信息 模板套), never a fixed one. */
 export function templateFor(packet: Packet): NarrativeTemplate {
-  const set = packet.meta['模板套'] || 'jiangxi-2024';
+  const set = packet.meta['模板套'] ?? '';
+  if (!set) fail('公开包没有注明模板套（公开包信息 › 模板套），无法找到情况说明模板：请在「公开包信息」工作表中填写模板套（templates 下的文件夹名）。');
   if (!/^[A-Za-z0-9_-]+$/.test(set)) fail(`公开包信息中的模板套「${set}」不是有效的名称。`);
   const path = resolve(ROOT, 'templates', set, 'narrative', 'template.json');
   if (!existsSync(path)) fail(`模板套「${set}」没有情况说明模板（${path}）。`);

@@ -12,6 +12,7 @@ import { writePacket } from '../shared/xlsx.js';
 import { PacketSession } from '../shared/engine.js';
 import { narrativeSheets, type NarrativeInputs } from '../shared/narrative/sheets.js';
 import { formsBuildHook } from '../cli/forms.js';
+import { TABLE_ROLE_KEY } from '../shared/roles.js';
 
 const DIR = 'templates/jiangxi-2024';
 const MONEY = '#,##0.00';
@@ -587,6 +588,13 @@ function declareNarrativeKinds(list: SheetModel[]): void {
   }
 }
 
+/** the table roles of this set (shared/roles.ts), written into 公开包信息 as 表角色:<角色> */
+const ROLES: Record<string, string> = {
+  概况: '概况', 收入支出总表: '公开01表', 收入表: '公开02表', 支出表: '公开03表', 财政拨款总表: '公开04表',
+  一般公共预算支出表: '公开05表', 基本支出表: '公开06表', 政府性基金表: '公开07表', 国有资本表: '公开08表',
+  三公表: '公开09表', 国有资产表: '公开10表',
+};
+
 function buildPacket(filled: boolean): Packet {
   checks.length = 0;
   names.length = 0;
@@ -608,6 +616,11 @@ function buildPacket(filled: boolean): Packet {
     table09(filled),
     table10(filled),
   ];
+  // figure roles (shared/roles.ts): a defined name spelled as the role, beside the set's own handle for the cell
+  for (const [role, own] of [['项目支出合计', '公开03表合计_E'], ['基本支出合计', '公开03表合计_D']] as const) {
+    const at = names.find((n) => n.name === own);
+    if (at) names.push({ name: role, ref: at.ref });
+  }
   // cross-table ties that need every table in place
   tie('X-01', '本年收入合计', '公开02表合计_C', 2, '公开01表与公开02表', '公开01表 本年收入合计', '公开02表 本年收入合计');
   tie('X-02', '本年支出合计', '公开03表合计_C', 2, '公开01表与公开03表', '公开01表 本年支出合计', '公开03表 本年支出合计');
@@ -615,7 +628,7 @@ function buildPacket(filled: boolean): Packet {
   tie('X-04', '一般公共预算财政拨款收入', '财政拨款一般公共预算收入', 2, '公开01表与公开04表', '公开01表 一般公共预算财政拨款收入', '公开04表 一般公共预算财政拨款');
   tie('X-05', '政府性基金预算财政拨款收入', '财政拨款政府性基金收入', 2, '公开01表与公开04表', '公开01表 政府性基金预算财政拨款收入', '公开04表 政府性基金预算财政拨款');
   emptyTableChecks();
-  { const n = narrativeSheets({ sheets, filled, style: (st) => styles.get(st), inputs: JSON.parse(readFileSync(`${DIR}/narrative/inputs.json`, 'utf8')) as NarrativeInputs }); declareNarrativeKinds(n.sheets); sheets.push(...n.sheets); names.push(...n.names); checks.push(...n.checks); } // NARRATIVE-HOOK: the narrative input sheets (上年数, 年初预算, 说明文字 …) are appended here (issue 6)
+  { const n = narrativeSheets({ sheets, roles: ROLES, filled, style: (st) => styles.get(st), inputs: JSON.parse(readFileSync(`${DIR}/narrative/inputs.json`, 'utf8')) as NarrativeInputs }); declareNarrativeKinds(n.sheets); sheets.push(...n.sheets); names.push(...n.names); checks.push(...n.checks); } // NARRATIVE-HOOK: the narrative input sheets (上年数, 年初预算, 说明文字 …) are appended here (issue 6)
   formsBuildHook({ sheets, checks, names, styles, filled, dir: DIR }); // FORMS-HOOK: the 自评表 sheets, their checks and the 绩效自评汇总 sheet (issue 3)
   declare('X-N', '名称一致', '表=公开02表,公开03表,公开05表,公开07表,公开08表; 编码列=A; 名称列=B', '同一科目编码在各表中名称一致');
   return {
@@ -623,7 +636,10 @@ function buildPacket(filled: boolean): Packet {
     styles: styles.list,
     checks: [...checks],
     names: [...names],
-    meta: { 模板套: 'jiangxi-2024', 模板套名称: '江西省 2024 年度部门决算公开', 格式版本: '1', 评分规则: 'stepped' },
+    meta: {
+      模板套: 'jiangxi-2024', 模板套名称: '江西省 2024 年度部门决算公开', 格式版本: '1', 评分规则: 'stepped',
+      ...Object.fromEntries(Object.entries(ROLES).map(([role, sheet]) => [`${TABLE_ROLE_KEY}${role}`, sheet])),
+    },
   };
 }
 

@@ -7,3 +7,4 @@ export { readPacket, writePacket, workbookFromPacket, packetFromWorkbook, loadWo
 export { withinRounding, HALF_CENT } from './approx.js';
 export { FormulaTranslator } from './formula.js';
 export { expandDeclaration, parseParams } from './checks.js';
+export * from './roles.js';

@@ -8,6 +8,7 @@ import { inspectXlsx, LIMITS, notXlsxMessage, SafetyError, sanitizeWorkbook, wit
 import { runtimeRange } from './safety/formulas.js';
 import { readZipDirectory } from './safety/zip-directory.js';
 import { splitMessage } from './formula.js';
+import { kindFromRoles, legacyKindOf, tableRoles } from './roles.js';
 import {
   CHECK_SHEET, META_SHEET,
   type Cell, type CellStyle, type CellValue, type CheckDef, type DefinedName, type Packet, type SheetExtras, type SheetKind, type SheetModel,
@@ -224,9 +225,13 @@ function readStyle(c: ExcelJS.Cell): CellStyle | null {
   return Object.keys(s).length ? s : null;
 }
 
-export function sheetKindOf(name: string, firstText: string): SheetKind {
-  if (name === '概况') return 'overview';
-  if (/^公开\d+表$/.test(name)) return 'table';
+/**
+ * A sheet's kind: 概况 and the 公开表 from the roles the packet declares (shared/roles.ts), forms by their
+ * title, 绩效自评汇总 by the name the app itself gives it (shared/forms/summary.ts).
+ */
+export function sheetKindOf(name: string, firstText: string, roles: Map<string, string> = new Map()): SheetKind {
+  const declared = roles.size ? kindFromRoles(roles, name) : legacyKindOf(name);
+  if (declared) return declared;
   if (name === '绩效自评汇总') return 'summary';
   if (firstText.includes('项目支出绩效自评表')) return 'form';
   return 'other';
@@ -289,16 +294,18 @@ export function packetFromWorkbook(wb: ExcelJS.Workbook, what = '公开包'): Pa
     );
   }
   const styles = new StyleTable();
-  const sheets: SheetModel[] = [];
-  for (const ws of wb.worksheets) {
-    if (ws === checkWs || ws === metaWs) continue;
-    sheets.push(readSheet(ws, styles));
-  }
+  // the meta first: the roles it declares decide which sheets are the tables
   const meta: Record<string, string> = {};
   metaWs.eachRow((row) => {
     const k = text(row.getCell(1).value).trim();
     if (k) meta[k] = text(row.getCell(2).value);
   });
+  const roles = tableRoles(meta);
+  const sheets: SheetModel[] = [];
+  for (const ws of wb.worksheets) {
+    if (ws === checkWs || ws === metaWs) continue;
+    sheets.push(readSheet(ws, styles, roles));
+  }
   const names: DefinedName[] = [];
   for (const dn of wb.definedNames.model as { name: string; ranges: string[] }[]) {
     if (dn.ranges.length === 1 && !dn.name.startsWith('_xlnm')) names.push({ name: dn.name, ref: dn.ranges[0] });
@@ -306,7 +313,7 @@ export function packetFromWorkbook(wb: ExcelJS.Workbook, what = '公开包'): Pa
   return { sheets, styles: styles.styles, checks: readChecks(checkWs), names, meta };
 }
 
-function readSheet(ws: ExcelJS.Worksheet, styles: StyleTable): SheetModel {
+function readSheet(ws: ExcelJS.Worksheet, styles: StyleTable, roles: Map<string, string>): SheetModel {
   const rowCount = ws.rowCount;
   const colCount = ws.columnCount;
   const cells: (Cell | null)[][] = [];
@@ -363,7 +370,7 @@ function readSheet(ws: ExcelJS.Worksheet, styles: StyleTable): SheetModel {
   return {
     ...(keep ? { keep } : {}),
     name: ws.name,
-    kind: sheetKindOf(ws.name, firstText),
+    kind: sheetKindOf(ws.name, firstText, roles),
     hidden: ws.state !== 'visible',
     cells,
     merges,

@@ -8,6 +8,7 @@ import type { CellStyle, CheckDef, Packet, SheetModel } from '../model.js';
 import { buildFormSheet, formLayout, type FormData } from './layout.js';
 import { PROFILE_NAME, PROFILE_SHEET, profileSheet, type StyleFn } from './profiles.js';
 import { checkPrefix, formCheckDefs } from './rules.js';
+import { sheetOfName } from '../roles.js';
 import { buildSummary, profileCheck, PROFILE_CHECK_ID, PROJECT_SPENDING_NAME, stampedFindings, SUMMARY_CHECK_PREFIX, SUMMARY_NAMES, SUMMARY_SHEET } from './summary.js';
 
 // ---------------------------------------------------------------- styles
@@ -185,6 +186,7 @@ export function rebuildSummary(packet: Packet, findings?: Map<string, number>): 
   const parts = buildSummary(forms, styleOf(packet), {
     unitName: packet.names.some((n) => n.name === '单位名称'),
     tieToTables: packet.names.some((n) => n.name === PROJECT_SPENDING_NAME),
+    spendingSheet: sheetOfName(packet, PROJECT_SPENDING_NAME),
     findings: findings ?? stampedFindings(old >= 0 ? packet.sheets[old] : undefined),
   });
   if (old >= 0) packet.sheets[old] = parts.sheet;

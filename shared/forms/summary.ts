@@ -1,6 +1,6 @@
 /**
  * 绩效自评汇总: one row per form, read from the form sheets by formulas, with the counts of 优/良/中/差,
- * ΣA and ΣB, and the tie of ΣB to 公开03表 项目支出合计.
+ * ΣA and ΣB, and the tie of ΣB to the tables' 项目支出合计 (the figure role the set declares, shared/roles.ts).
  */
 import { a1, quoteSheet } from '../a1.js';
 import type { CheckDef, DefinedName, SheetModel } from '../model.js';
@@ -10,8 +10,8 @@ import { PROFILE_CODES_RANGE, PROFILE_NAME, PROFILE_SHEET, PROFILE_CHOICE_CELL, 
 export const SUMMARY_SHEET = '绩效自评汇总';
 export const SUMMARY_CHECK_PREFIX = `${SUMMARY_SHEET}:`;
 export const PROFILE_CHECK_ID = `${PROFILE_SHEET}:规则代码`;
-/** the tables' 项目支出合计 (公开03表 column E) */
-export const PROJECT_SPENDING_NAME = '公开03表合计_E';
+/** the tables' 项目支出合计: a figure role, i.e. the defined name the set declares under that name */
+export const PROJECT_SPENDING_NAME = '项目支出合计';
 
 export const SUMMARY_NAMES = {
   count: '自评项目数',
@@ -35,12 +35,12 @@ export interface SummaryParts {
 
 /**
  * Build the summary over `forms` (in packet order). `unitName` adds the 部门 line; `tieToTables` adds the
- * ΣB vs 公开03表 check (only where the tables exist). `findings` keeps the 审核问题数 column by sheet name.
+ * ΣB vs 项目支出合计 check (only where the set declares that figure), naming the sheet it sits on. `findings` keeps the 审核问题数 column by sheet name.
  */
 export function buildSummary(
   forms: SheetModel[],
   style: StyleFn,
-  opts: { unitName?: boolean; tieToTables?: boolean; findings?: Map<string, number> } = {},
+  opts: { unitName?: boolean; tieToTables?: boolean; spendingSheet?: string; findings?: Map<string, number> } = {},
 ): SummaryParts {
   const st = styleSet(style);
   const { cells, set } = cellGrid();
@@ -116,11 +116,11 @@ export function buildSummary(
   if (opts.tieToTables) {
     const sumB = `ROUND(${SUMMARY_NAMES.sumB},2)`;
     checks.push({
-      id: `${SUMMARY_CHECK_PREFIX}执行数与公开03表`,
+      id: `${SUMMARY_CHECK_PREFIX}执行数与项目支出合计`,
       severity: 'warning',
       kind: '公式',
       formula: `APPROX(${sumB},${PROJECT_SPENDING_NAME},${forms.length + 1})`,
-      message: `各项目自评表全年执行数合计 {${sumB}} 与 公开03表 项目支出合计 {${PROJECT_SPENDING_NAME}} 不等，差额 {${sumB}-${PROJECT_SPENDING_NAME}}：请核对是否每个项目都有自评表，执行数是否与账务一致。`,
+      message: `各项目自评表全年执行数合计 {${sumB}} 与 ${opts.spendingSheet ? `${opts.spendingSheet} ` : ''}项目支出合计 {${PROJECT_SPENDING_NAME}} 不等，差额 {${sumB}-${PROJECT_SPENDING_NAME}}：请核对是否每个项目都有自评表，执行数是否与账务一致。`,
       locate: `${S}!${a1(total, 4)}`,
       params: '',
     });

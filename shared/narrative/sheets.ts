@@ -7,7 +7,7 @@
  * (input, #,##0.00, defined name 上年_<item>), C 取数公式 (an Excel formula without '=' over the current
  * table layout; evaluated against last year's tables it gives B).
  */
-import { a1 } from '../a1.js';
+import { a1, quoteSheet } from '../a1.js';
 import type { Cell, CellStyle, CheckDef, DefinedName, SheetModel } from '../model.js';
 
 export interface NarrativeInputs {
@@ -22,8 +22,10 @@ export interface NarrativeInputs {
 }
 
 export interface NarrativeSheetArgs {
-  /** the sheets built so far (公开04表, 公开06表 are looked up for the cells the names point at) */
+  /** the sheets built so far (the 财政拨款总表 and 基本支出表 are looked up for the cells the names point at) */
   sheets: SheetModel[];
+  /** the set's table roles, role → sheet name (shared/roles.ts) */
+  roles: Record<string, string>;
   /** the reference packet (true) or the empty template (false) */
   filled: boolean;
   style: (s: CellStyle) => number;
@@ -60,9 +62,9 @@ function absRef(sheet: string, r: number, c: number): string {
   return `'${sheet}'!$${a1(r, c).replace(/(\d+)$/, '$$$1')}`;
 }
 
-/** Where a code's amount sits in 公开06表 (three side-by-side panels: code, name, amount). */
-function find06(sheets: SheetModel[], code: string): [number, number] | null {
-  const s = sheets.find((x) => x.name === '公开06表');
+/** Where a code's amount sits in the 基本支出表 (three side-by-side panels: code, name, amount). */
+function findBasic(sheets: SheetModel[], sheet: string | undefined, code: string): [number, number] | null {
+  const s = sheets.find((x) => x.name === sheet);
   if (!s) return null;
   for (let r = 0; r < s.cells.length; r++) {
     for (const c of [0, 3, 6]) if (String(s.cells[r]?.[c]?.v ?? '') === code) return [r, c + 2];
@@ -70,9 +72,9 @@ function find06(sheets: SheetModel[], code: string): [number, number] | null {
   return null;
 }
 
-/** The row of a 功能分类 class on 公开04表 ("一、一般公共服务支出" in column D). */
-function find04(sheets: SheetModel[], name: string): number | null {
-  const s = sheets.find((x) => x.name === '公开04表');
+/** The row of a 功能分类 class on the 财政拨款总表 ("一、一般公共服务支出" in column D). */
+function findGrant(sheets: SheetModel[], sheet: string | undefined, name: string): number | null {
+  const s = sheets.find((x) => x.name === sheet);
   if (!s) return null;
   for (let r = 0; r < s.cells.length; r++) {
     const t = String(s.cells[r]?.[3]?.v ?? '');
@@ -99,10 +101,12 @@ export function narrativeSheets(a: NarrativeSheetArgs): { sheets: SheetModel[]; 
   const checks: CheckDef[] = [];
   const sheets: SheetModel[] = [];
 
-  // names for the 基本支出 classes of 公开06表 the narrative compares with last year
+  const basic = a.roles['基本支出表'];
+  const grant = a.roles['财政拨款总表'];
+  // names for the 基本支出 classes of the 基本支出表 the narrative compares with last year
   for (const [nm, code] of [['工资福利支出', '301'], ['对个人和家庭的补助', '303'], ['债务利息及费用支出', '307'], ['资本性支出', '310'], ['基本支出其他支出', '399']] as const) {
-    const at = find06(a.sheets, code);
-    if (at) names.push({ name: nm, ref: absRef('公开06表', at[0], at[1]) });
+    const at = findBasic(a.sheets, basic, code);
+    if (at && basic) names.push({ name: nm, ref: absRef(basic, at[0], at[1]) });
   }
 
   // ---- 上年数
@@ -119,11 +123,11 @@ export function narrativeSheets(a: NarrativeSheetArgs): { sheets: SheetModel[]; 
     sheets.push(g.sheet('上年数', [44, 16, 40]));
   }
 
-  // ---- 年初预算: 财政拨款支出 by 类, beside the 决算 figure of 公开04表
+  // ---- 年初预算: 财政拨款支出 by 类, beside the 决算 figure of the 财政拨款总表
   {
     const T = '年初预算';
     const g = new Grid();
-    ['科目编码', '科目名称', '年初预算数', '决算数（公开04表）', '完成年初预算（%）', '预决算差异主要原因'].forEach((h, c) => g.set(0, c, { v: h, s: S.head }));
+    ['科目编码', '科目名称', '年初预算数', `决算数（${grant ?? '财政拨款总表'}）`, '完成年初预算（%）', '预决算差异主要原因'].forEach((h, c) => g.set(0, c, { v: h, s: S.head }));
     g.heights[0] = 30;
     const classes = inputs.年初预算.classes;
     classes.forEach((cl, i) => {
@@ -131,8 +135,8 @@ export function narrativeSheets(a: NarrativeSheetArgs): { sheets: SheetModel[]; 
       g.set(r, 0, { v: cl.code, s: S.text });
       g.set(r, 1, { v: cl.name, s: S.text });
       g.set(r, 2, { ...(filled ? { v: cl.reference } : {}), input: true, s: S.money });
-      const row04 = find04(a.sheets, cl.name);
-      g.set(r, 3, row04 === null ? { v: 0, s: S.money } : { f: `公开04表!F${row04 + 1}`, s: S.money });
+      const rowGrant = findGrant(a.sheets, grant, cl.name);
+      g.set(r, 3, rowGrant === null || !grant ? { v: 0, s: S.money } : { f: `${quoteSheet(grant)}!F${rowGrant + 1}`, s: S.money });
       g.set(r, 4, { f: `IF(N(C${r + 1})=0,"",ROUND(D${r + 1}/C${r + 1}*100,2))`, s: S.score });
       g.set(r, 5, { ...(filled && cl.reason ? { v: cl.reason } : {}), input: true, s: S.inputText });
     });
@@ -150,7 +154,7 @@ export function narrativeSheets(a: NarrativeSheetArgs): { sheets: SheetModel[]; 
       formula: n01,
       // a missing class is the cause only beyond the rounding allowance; within it the engine says 尾数差
       message: `年初预算表的决算数合计 {${T}!D${tr + 1}} 与各类决算数之和 {SUM(${T}!D2:D${tr})} 不等，差额 {${T}!D${tr + 1}-SUM(${T}!D2:D${tr})}` +
-        `{IF(${n01},"。","：请核对公开04表各类决算数与其合计，或是否有未列入本表的类。")}`,
+        `{IF(${n01},"。","：请核对${grant ?? '财政拨款总表'}各类决算数与其合计，或是否有未列入本表的类。")}`,
       locate: `${T}!D${tr + 1}`, params: '',
     });
     sheets.push(g.sheet(T, [10, 28, 14, 16, 12, 48]));

@@ -122,7 +122,7 @@ describe('ΣB against 公开03表 项目支出合计', () => {
   it('a real difference is a warning quoting it; a few cents across 72 forms is a 尾数差; 0.004 after rounding is nothing', () => {
     const s = new PacketSession(structuredClone(packet));
     const sheet = s.packet.sheets.find((x) => x.kind === 'form' && x.name.startsWith('自评03'))!.name;
-    const rule = '绩效自评汇总:执行数与公开03表';
+    const rule = '绩效自评汇总:执行数与项目支出合计';
     set(s, sheet, 'E6', 0.761);
     expect(s.findings().find((f) => f.rule === rule)).toBeUndefined();
     set(s, sheet, 'E6', 0.767);
