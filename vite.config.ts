@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
@@ -9,11 +9,21 @@ import react from '@vitejs/plugin-react';
  */
 const here = import.meta.dirname;
 
-/** Packets shipped with the renderer: the browser host opens the reference packet from here. */
-const PACKETS: Record<string, string> = {
-  'packets/reference-packet.xlsx': 'templates/jiangxi-2024/reference-packet.xlsx',
-  'packets/tables.xlsx': 'templates/jiangxi-2024/tables.xlsx',
-};
+/**
+ * Packets shipped with the renderer: every template set found under templates/ (a folder with set.json and
+ * tables.xlsx) ships its empty packet as packets/<set>/tables.xlsx and its reference packet beside it, for
+ * 新建 and 打开参考公开包; the first set by id (renderer/sets.ts orders them the same way) also gives the
+ * packet the app opens at start, packets/reference-packet.xlsx.
+ */
+const SETS = readdirSync(resolve(here, 'templates'))
+  .filter((d) => existsSync(resolve(here, 'templates', d, 'set.json')) && existsSync(resolve(here, 'templates', d, 'tables.xlsx')))
+  .sort();
+const PACKETS: Record<string, string> = Object.fromEntries(SETS.flatMap((d) => [
+  [`packets/${d}/tables.xlsx`, `templates/${d}/tables.xlsx`],
+  ...(existsSync(resolve(here, 'templates', d, 'reference-packet.xlsx')) ? [[`packets/${d}/reference-packet.xlsx`, `templates/${d}/reference-packet.xlsx`]] : []),
+]));
+const firstReference = SETS.find((d) => PACKETS[`packets/${d}/reference-packet.xlsx`]);
+if (firstReference) PACKETS['packets/reference-packet.xlsx'] = `templates/${firstReference}/reference-packet.xlsx`;
 
 function bundledPackets(): Plugin {
   return {

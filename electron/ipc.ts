@@ -5,7 +5,7 @@
  */
 import type { JuesuanBridge } from '../renderer/host/bridge';
 import {
-  expectArgCount, expectBytes, expectDocumentBytes, expectDocumentState, expectExportKind, expectFileName, expectPrintHtml, expectRecoveryId,
+  expectArgCount, expectBytes, expectSetId, expectDocumentBytes, expectDocumentState, expectExportKind, expectFileName, expectPrintHtml, expectRecoveryId,
   extensionOf,
 } from './validate';
 
@@ -47,7 +47,7 @@ function recentIndex(args: readonly unknown[]): [number] {
 export const INVOKE: { [K in keyof InvokeApi]: ChannelEntry<InvokeApi[K]> } = {
   openInitial: { channel: 'juesuan:open-initial', parse: none },
   openDialog: { channel: 'juesuan:open-dialog', parse: none },
-  openTemplate: { channel: 'juesuan:open-template', parse: none },
+  openTemplate: { channel: 'juesuan:open-template', parse: one(expectSetId) },
   openRecent: { channel: 'juesuan:open-recent', parse: recentIndex },
   listRecent: { channel: 'juesuan:list-recent', parse: none },
   save: { channel: 'juesuan:save', parse: one(packetBytes) },

@@ -102,8 +102,15 @@ const handlers: InvokeApi = {
     const r = await dialog.showOpenDialog(win!, { title: '打开公开包', filters: [{ name: '决算公开包', extensions: ['xlsx'] }], properties: ['openFile'] });
     return r.canceled || !r.filePaths[0] ? null : openPath(r.filePaths[0]);
   },
-  async openTemplate() {
-    return opened(null, '未命名公开包.xlsx', new Uint8Array(await readFile(join(PACKETS_DIR, 'tables.xlsx'))), true);
+  async openTemplate(set) {
+    // the set's empty packet as bundled by the renderer build (vite.config.ts: packets/<set>/tables.xlsx)
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(join(PACKETS_DIR, set, 'tables.xlsx')));
+    } catch {
+      throw new Error(`本版本没有模板套「${set}」的空白公开包。`);
+    }
+    return opened(null, '未命名公开包.xlsx', bytes, true);
   },
   async openRecent(index) {
     const paths = recent.paths();

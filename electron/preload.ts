@@ -10,7 +10,7 @@ import { isMenuCommand } from './validate';
 const api: JuesuanBridge = {
   openInitial: () => ipcRenderer.invoke(INVOKE.openInitial.channel),
   openDialog: () => ipcRenderer.invoke(INVOKE.openDialog.channel),
-  openTemplate: () => ipcRenderer.invoke(INVOKE.openTemplate.channel),
+  openTemplate: (set) => ipcRenderer.invoke(INVOKE.openTemplate.channel, set),
   openRecent: (index) => ipcRenderer.invoke(INVOKE.openRecent.channel, index),
   listRecent: () => ipcRenderer.invoke(INVOKE.listRecent.channel),
   save: (bytes) => ipcRenderer.invoke(INVOKE.save.channel, bytes),

@@ -80,6 +80,12 @@ export function expectIndex(v: unknown, length: number): number {
   return v;
 }
 
+/** A template set's id (its folder name under templates/): letters, digits, '-', '_', so never a path. */
+export function expectSetId(v: unknown): string {
+  if (typeof v !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(v)) fail('set: expected a template set id');
+  return v;
+}
+
 /** A recovery file's id as node/recovery.ts makes them (newRecoveryId): 32 hex digits, so never a path. */
 export function expectRecoveryId(v: unknown): string {
   if (typeof v !== 'string' || !/^[0-9a-f]{32}$/.test(v)) fail('id: expected a recovery id');

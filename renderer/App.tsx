@@ -16,6 +16,7 @@ import { RecoveryDialog } from './components/RecoveryDialog';
 import { RecalcDialog } from './components/RecalcDialog';
 import { MergeDialog } from './components/MergeDialog';
 import { onGlobalKeyDown, runCommand } from './commands';
+import { templateSets } from './sets';
 
 function Centre() {
   const active = useUi((s) => s.activeSheet);
@@ -31,6 +32,28 @@ function Centre() {
   );
 }
 
+/** 新建 from the menu when the build carries several sets: which one. */
+function SetChooser() {
+  const open = useUi((s) => s.chooseSet);
+  if (!open) return null;
+  const close = () => useUi.setState({ chooseSet: false });
+  return (
+    <div className="modal-backdrop" onKeyDown={(e) => e.key === 'Escape' && close()}>
+      <div className="modal" role="dialog" aria-label="新建公开包" data-testid="set-chooser">
+        <h3>新建公开包：选择模板套</h3>
+        {templateSets().map((set, i) => (
+          <p key={set.id}>
+            <button type="button" data-set={set.id} onClick={() => { close(); void runCommand('new', i); }}>{set.name}</button>
+          </p>
+        ))}
+        <div className="modal-buttons">
+          <button type="button" onClick={close}>取消</button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
 function Loading() {
   const status = useUi((s) => s.status);
   const err = useUi((s) => s.loadError);
@@ -40,7 +63,12 @@ function Loading() {
       {status === 'error' && <p className="load-error" data-testid="load-error">{err}</p>}
       <p>
         <button type="button" onClick={() => void runCommand('open')}>打开公开包…</button>{' '}
-        <button type="button" onClick={() => void runCommand('new')}>新建（江西 2024 模板）</button>
+        {templateSets().map((set, i) => (
+          <span key={set.id}>
+            {' '}
+            <button type="button" data-set={set.id} onClick={() => void runCommand('new', i)}>新建（{set.name}）</button>
+          </span>
+        ))}
       </p>
     </div>
   );
@@ -93,6 +121,7 @@ export function App() {
       <RecoveryDialog />
       <RecalcDialog />
       <MergeDialog />
+      <SetChooser />
     </div>
   );
 }

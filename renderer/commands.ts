@@ -8,6 +8,7 @@ import { openPrintPreview, startExport } from './components/ExportDialog';
 import { say, useUi } from './state/store';
 import { currentHot } from './grid/SheetGrid';
 import { rowOpsOf } from './grid/layout';
+import { templateSets } from './sets';
 
 export const ZOOMS = [0.5, 0.67, 0.75, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2];
 
@@ -50,8 +51,15 @@ export async function runCommand(cmd: MenuCommand, arg?: number): Promise<void> 
   if (!host) return;
   switch (cmd) {
     case 'new': {
-      if (!confirmDiscard('新建')) return;
-      const f = await host.openTemplate();
+      // 新建 in a chosen set: the splash passes its index; the menu asks when the build carries several
+      const sets = templateSets();
+      if (arg === undefined && sets.length > 1) {
+        useUi.setState({ chooseSet: true });
+        return;
+      }
+      const set = sets[arg ?? 0];
+      if (!set || !confirmDiscard('新建')) return;
+      const f = await host.openTemplate(set.id);
       if (f) await controller.open(f);
       return;
     }

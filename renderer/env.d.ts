@@ -10,3 +10,8 @@ interface ImportMetaEnv {
 interface ImportMeta {
   readonly env: ImportMetaEnv;
 }
+
+interface ImportMeta {
+  /** Vite: the files matching `pattern`, resolved at build time (renderer/sets.ts finds the template sets so) */
+  glob<T>(pattern: string, options: { eager: true; import: 'default' }): Record<string, T>;
+}

@@ -6,7 +6,7 @@
 import { create } from 'zustand';
 import { buildPacketHtml, exportErrors, exportWorkbook, printNarrative, safeFileName } from '../../shared/export/index';
 import { generateNarrative } from '../../shared/narrative/index';
-import { loadTemplate, TEMPLATE_SET } from './NarrativeSlot';
+import { templateForPacket } from './NarrativeSlot';
 import { controller } from '../state/controller';
 import { say } from '../state/store';
 import { ProgressBar } from './ImportDialog';
@@ -67,7 +67,8 @@ export async function openPrintPreview(): Promise<void> {
   await paint();
   try {
     // the narrative parts print from the same generator as the 情况说明 view, so preview and view agree
-    const narrative = s.packet.meta['模板套'] === TEMPLATE_SET ? printNarrative(generateNarrative(s, loadTemplate())) : undefined;
+    const t = templateForPacket(s.packet.meta);
+    const narrative = 'template' in t ? printNarrative(generateNarrative(s, t.template)) : undefined;
     const doc = buildPacketHtml({ packet: s.toPacket(), narrative });
     useExport.setState({ preview: doc.html });
   } catch (e) {

@@ -7,9 +7,8 @@ import { create } from 'zustand';
 import {
   applyImport, planImport, type ImportMode, type ImportPlan, type ImportProgress, type ImportReport, type SheetReport,
 } from '../../shared/import/index';
-import { loadVocabulary, type Vocabulary } from '../../shared/import/index';
 import { PacketError, readPacket, type CellValue } from '../../shared/index';
-import vocabularyJson from '../../templates/jiangxi-2024/import/vocabulary.json';
+import { packetSet, vocabularyOf } from '../sets';
 import type { OpenedFile } from '../host/host';
 import { controller } from '../state/controller';
 import { say } from '../state/store';
@@ -28,11 +27,13 @@ export const useImport = create<ImportState>(() => ({
   file: null, mode: 'current', stage: 'planning', progress: null, plan: null, error: '', overwrite: true,
 }));
 
-let vocabulary: Vocabulary | null = null;
-/** The import vocabulary of the template set this build carries (the same set as the narrative template). */
-function importVocabulary(): Vocabulary {
-  vocabulary ??= loadVocabulary(vocabularyJson as unknown, '导入词表（jiangxi-2024）');
-  return vocabulary;
+/** The import vocabulary of the packet's own set (its 模板套), never another set's. */
+function importVocabulary(meta: Record<string, string>) {
+  const { id, problem } = packetSet(meta);
+  if (problem) throw new PacketError(`${problem}无法按本套的导入词表导入。`);
+  const v = vocabularyOf(id);
+  if (!v) throw new PacketError(`模板套「${id}」没有导入词表（templates/${id}/import/vocabulary.json），无法导入。`);
+  return { id, vocabulary: v };
 }
 
 /** Bumped per planning run so a stale plan (mode changed meanwhile) is dropped. */
@@ -47,14 +48,15 @@ export async function startImport(file: OpenedFile, mode: ImportMode = useImport
     if (mine === run) useImport.setState({ progress: p });
   };
   try {
+    const { id, vocabulary } = importVocabulary(session.packet.meta);
     let template;
     if (mode === 'prior-year') {
-      // 上年数 are computed by importing last year's package into an empty copy of this year's tables
-      const t = await controller.host?.openTemplate();
+      // 上年数 are computed by importing last year's package into an empty copy of this year's tables (of its own set)
+      const t = await controller.host?.openTemplate(id);
       if (!t) throw new Error('无法载入空白模板');
       template = await readPacket(t.bytes);
     }
-    const plan = await planImport(file.bytes, session, { file: file.name, mode, onProgress, vocabulary: importVocabulary(), ...(template ? { template } : {}) });
+    const plan = await planImport(file.bytes, session, { file: file.name, mode, onProgress, vocabulary, ...(template ? { template } : {}) });
     if (mine === run) useImport.setState({ stage: 'review', plan });
   } catch (e) {
     if (mine === run) useImport.setState({ stage: 'error', error: e instanceof PacketError ? e.message : `无法导入：${(e as Error).message}` });

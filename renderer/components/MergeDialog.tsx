@@ -10,13 +10,10 @@ import { mergePackets, type MergeResult } from '../../shared/merge/merge';
 import { reviewOrExplain, reviewWorkbook, type ReviewRow, type UnitReview } from '../../shared/merge/review';
 import { parseMergeRules, type MergeRules } from '../../shared/merge/rules';
 import { readPacket } from '../../shared/xlsx';
-import jiangxi2024 from '../../templates/jiangxi-2024/merge.json';
+import { mergeRulesOf } from '../sets';
 import { controller } from '../state/controller';
 import { say } from '../state/store';
 import { ProgressBar } from './ImportDialog';
-
-/** the 汇总规则 each shipped template set declares (templates/<set>/merge.json) */
-const RULES: Record<string, unknown> = { 'jiangxi-2024': jiangxi2024 };
 
 interface Picked {
   name: string;
@@ -69,7 +66,7 @@ const breathe = () => new Promise<void>((r) => setTimeout(r, 0));
 
 function rulesFor(meta: Record<string, string>): MergeRules {
   const set = meta['模板套'] ?? '';
-  const json = RULES[set];
+  const json = mergeRulesOf(set);
   if (!json) throw new PacketError(`模板套「${set || '（未注明）'}」没有随本软件提供的汇总规则，无法汇总。`);
   return parseMergeRules(json);
 }

@@ -5,21 +5,21 @@
  * over the template, tens of milliseconds). Numbers whose check fails are marked.
  */
 import { useMemo, useState, type KeyboardEvent } from 'react';
-import {
-  loadNarrativeTemplate, narrativeView, type InputCell, type NarrativeTemplate, type NarrativeView as View, type ViewParagraph,
-} from '../../shared/narrative/index';
-import templateJson from '../../templates/jiangxi-2024/narrative/template.json';
+import { narrativeView, type InputCell, type NarrativeTemplate, type NarrativeView as View, type ViewParagraph } from '../../shared/narrative/index';
 import { formatMoney, type CellValue } from '../../shared/index';
+import { narrativeTemplateOf, packetSet } from '../sets';
 import { controller } from '../state/controller';
 import { useUi } from '../state/store';
 
-/** The template set this build carries; a packet of another set says so instead of showing wrong text. */
-export const TEMPLATE_SET = 'jiangxi-2024';
-let template: NarrativeTemplate | null = null;
-
-export function loadTemplate(): NarrativeTemplate {
-  template ??= loadNarrativeTemplate(templateJson as unknown, '情况说明模板（jiangxi-2024）');
-  return template;
+/**
+ * The 情况说明 template of the packet's own set (its 模板套); a packet of a set this build does not carry, or
+ * a set without a narrative template, gets the reason instead of another set's text.
+ */
+export function templateForPacket(meta: Record<string, string>): { template: NarrativeTemplate } | { error: string } {
+  const { id, problem } = packetSet(meta);
+  if (problem) return { error: problem };
+  const template = narrativeTemplateOf(id);
+  return template ? { template } : { error: `模板套「${id}」没有情况说明模板（templates/${id}/narrative/template.json）。` };
 }
 
 function shownValue(v: CellValue): string {
@@ -78,7 +78,7 @@ function Paragraph({ p, version }: { p: ViewParagraph; version: number }) {
     ),
   );
   // the tables' own cells are edited in the tables; beside the text go the inputs only the narrative uses
-  const inputs = p.inputs.filter((c) => !c.sheet.startsWith('公开'));
+  const inputs = p.inputs.filter((c) => controller.session?.packet.sheets.find((s) => s.name === c.sheet)?.kind !== 'table');
   return (
     <div className="nv-row" data-paragraph={p.id}>
       <div className={cls} data-testid="nv-text">{body}</div>
@@ -97,10 +97,10 @@ export function NarrativeView() {
     void version;
     void layout;
     if (!session) return { error: '没有打开的公开包。' };
-    const set = session.packet.meta['模板套'];
-    if (set && set !== TEMPLATE_SET) return { error: `本版本只带有「${TEMPLATE_SET}」的情况说明模板，本公开包的模板套是「${set}」。` };
+    const t = templateForPacket(session.packet.meta);
+    if ('error' in t) return t;
     try {
-      return { view: narrativeView(session, loadTemplate()) };
+      return { view: narrativeView(session, t.template) };
     } catch (e) {
       return { error: `无法生成情况说明：${(e as Error).message}` };
     }

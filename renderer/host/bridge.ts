@@ -59,8 +59,8 @@ export interface JuesuanBridge {
   openInitial(): Promise<OpenedFile | null>;
   /** 打开: a native open dialog */
   openDialog(): Promise<OpenedFile | null>;
-  /** 新建: the empty template set as an untitled packet */
-  openTemplate(): Promise<OpenedFile | null>;
+  /** 新建: the empty packet of template set `set` (a folder under templates/) as an untitled packet */
+  openTemplate(set: string): Promise<OpenedFile | null>;
   openRecent(index: number): Promise<OpenedFile | null>;
   listRecent(): Promise<RecentEntry[]>;
   /** 保存: to the current file; asks for a name when there is none */

@@ -1,6 +1,7 @@
 /** The browser host: bundled packets over http, <input type=file> to open, a download to save. */
 import type { Host, MenuCommand, OpenedFile, SavedFile, ExportKind, DocumentState, RecentEntry, RecoveryOffer } from './host';
 import { BrowserRecovery } from './browser-recovery';
+import { templateSets } from '../sets';
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const MIME: Record<ExportKind, string> = {
@@ -57,7 +58,7 @@ export class BrowserHost implements Host {
   async openInitial(): Promise<OpenedFile | null> {
     const which = new URLSearchParams(location.search).get('packet') ?? 'reference';
     if (which === 'none') return null;
-    if (which === 'tables') return this.openTemplate();
+    if (which === 'tables') return this.openTemplate(new URLSearchParams(location.search).get('set') ?? templateSets()[0]?.id ?? '');
     return { name: 'reference-packet.xlsx', bytes: await fetchBytes('./packets/reference-packet.xlsx') };
   }
 
@@ -65,8 +66,9 @@ export class BrowserHost implements Host {
     return pickFile('.xlsx');
   }
 
-  async openTemplate(): Promise<OpenedFile | null> {
-    return { name: '未命名公开包.xlsx', bytes: await fetchBytes('./packets/tables.xlsx'), untitled: true };
+  async openTemplate(set: string): Promise<OpenedFile | null> {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(set)) throw new Error(`模板套「${set}」不是有效的名称。`);
+    return { name: '未命名公开包.xlsx', bytes: await fetchBytes(`./packets/${set}/tables.xlsx`), untitled: true };
   }
 
   async openRecent(): Promise<OpenedFile | null> {

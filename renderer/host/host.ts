@@ -23,7 +23,7 @@ function bindAll(bridge: JuesuanBridge): JuesuanBridge {
   return {
     openInitial: () => bridge.openInitial(),
     openDialog: () => bridge.openDialog(),
-    openTemplate: () => bridge.openTemplate(),
+    openTemplate: (set) => bridge.openTemplate(set),
     openRecent: (i) => bridge.openRecent(i),
     listRecent: () => bridge.listRecent(),
     save: (b) => bridge.save(b),

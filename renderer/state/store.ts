@@ -46,6 +46,8 @@ export interface UiState {
   editVersion: number;
   /** when the unsaved work was last written to the recovery file ('' when there is none: saved, or unchanged) */
   autosavedAt: string;
+  /** 新建 asks which template set */
+  chooseSet: boolean;
 }
 
 export const useUi = create<UiState>(() => ({
@@ -69,6 +71,7 @@ export const useUi = create<UiState>(() => ({
   canRedo: false,
   editVersion: 0,
   autosavedAt: '',
+  chooseSet: false,
 }));
 
 export function say(message: string, messageKind: UiState['messageKind'] = 'info'): void {
