@@ -11,6 +11,8 @@ export const COMMANDS: Record<string, { file: string; help: string }> = {
   import: { file: './import.ts', help: 'import <源文件> --into <packet.xlsx> [--as prior-year] --out <packet.xlsx> [--report r.json]' },
   narrative: { file: './narrative.ts', help: 'narrative <packet.xlsx> --out 情况说明.docx   生成情况说明' },
   'narrative-check': { file: './narrative-check.ts', help: 'narrative-check <packet.xlsx> <说明.docx|.txt> [--json]' },
+  sets: { file: './sets.ts', help: 'sets [--json]                           列出 templates 下的模板套' },
+  new: { file: './new.ts', help: 'new --set <模板套> --out <packet.xlsx>    用某一模板套新建空白公开包' },
   export: { file: './export.ts', help: 'export <packet.xlsx> --out <目录> [--force]   导出工作簿、情况说明和公开包 PDF' },
 };
 

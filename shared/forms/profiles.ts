@@ -28,7 +28,8 @@ export interface ScoringProfile {
 export const PROFILES: ScoringProfile[] = [
   {
     code: 'stepped',
-    name: '分档计分（江西省）',
+    // named by what it does, not by a province: any set may choose it (公开包信息 评分规则)
+    name: '分档计分（100%、80%、60%三档）',
     mode: '分档',
     steps: [
       { from: 0, points: 0 },

@@ -107,7 +107,7 @@ export function formCheckDefs(s: SheetModel): CheckDef[] {
     const g = R(l.gradeCell.row, l.gradeCell.col);
     const expectGrade = gradeFormula(`N(${total})`);
     add('等级', 'error', `EXACT(""&${g},${expectGrade})`,
-      `自评等级「{${g}}」与总分 {""&${total}} 对应的等级「{${expectGrade}}」不符（等级按「自评评分规则」中的总分下限：优≥90，良80—89.99，中60—79.99，差<60）。`, g);
+      `自评等级「{${g}}」与总分 {""&${total}} 对应的等级「{${expectGrade}}」不符（等级按「自评评分规则」工作表中各等级的总分下限）。`, g);
   }
 
   out.push({

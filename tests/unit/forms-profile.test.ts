@@ -19,7 +19,7 @@ describe('the profiles are data in the template set', () => {
     // 下限 0/60/80/100 %, points 0/5/7/10 of 10
     expect([3, 4, 5, 6, 7, 8, 9, 10].map((c) => session.getValue(PROFILE_SHEET, 4, c))).toEqual([0, 60, 80, 100, 0, 5, 7, 10]);
     expect(get(session, PROFILE_SHEET, 'A6')).toBe('national');
-    expect(get(session, PROFILE_SHEET, 'C2')).toBe('当前：分档计分（江西省）');
+    expect(get(session, PROFILE_SHEET, 'C2')).toBe('当前：分档计分（100%、80%、60%三档）');
     expect(session.getFormula(sheets[0], 5, 7)).toContain('评分方式');
     expect(scoringProfile(session)).toBe('stepped');
     // a bureau may change a step in the sheet: 80% now earns 8 of 10

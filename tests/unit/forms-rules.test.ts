@@ -117,7 +117,7 @@ describe('分值 and 得分', () => {
     const { packet, sheets } = smallPacket([2]);
     packet.sheets.find((s) => s.name === sheets[0])!.cells[23][6] = { v: '优', s: 0 };
     const s = new PacketSession(packet);
-    expect(finding(s, `${sheets[0]}:等级`)).toMatchObject({ severity: 'error', cells: ['G24'], message: '自评等级「优」与总分 82 对应的等级「良」不符（等级按「自评评分规则」中的总分下限：优≥90，良80—89.99，中60—79.99，差<60）。' });
+    expect(finding(s, `${sheets[0]}:等级`)).toMatchObject({ severity: 'error', cells: ['G24'], message: '自评等级「优」与总分 82 对应的等级「良」不符（等级按「自评评分规则」工作表中各等级的总分下限）。' });
     const grade = (scoreOfRow13: number) => {
       set(session, F2, 'H13', scoreOfRow13);
       return get(session, F2, 'G24');
