@@ -261,7 +261,7 @@ function readChecks(ws: ExcelJS.Worksheet): CheckDef[] {
       if (hit) {
         throw new SafetyError(
           `审核表第 ${r} 行（审核 ${id}）的${label}使用了${hit}：这类函数在计算时才生成单元格区域，无法预先限定计算量，审核中不允许使用。` +
-            '请改为直接引用单元格区域（如 SUM(公开01表!C8:C30)）后再打开。',
+            '请改为直接引用单元格区域（如 SUM(收入支出决算总表!C8:C30)）后再打开。',
         );
       }
     }
