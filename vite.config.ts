@@ -13,7 +13,7 @@ const here = import.meta.dirname;
  * Packets shipped with the renderer: every template set found under templates/ (a folder with set.json and
  * tables.xlsx) ships its empty packet as packets/<set>/tables.xlsx and its reference packet beside it, for
  * 新建 and 打开参考公开包; the first set by id (renderer/sets.ts orders them the same way) also gives the
- * packet the app opens at start, packets/reference-packet.xlsx.
+ * packet the app opens at start, packets/reference-packet.xlsx (and packets/tables.xlsx beside it).
  */
 const SETS = readdirSync(resolve(here, 'templates'))
   .filter((d) => existsSync(resolve(here, 'templates', d, 'set.json')) && existsSync(resolve(here, 'templates', d, 'tables.xlsx')))
@@ -23,7 +23,11 @@ const PACKETS: Record<string, string> = Object.fromEntries(SETS.flatMap((d) => [
   ...(existsSync(resolve(here, 'templates', d, 'reference-packet.xlsx')) ? [[`packets/${d}/reference-packet.xlsx`, `templates/${d}/reference-packet.xlsx`]] : []),
 ]));
 const firstReference = SETS.find((d) => PACKETS[`packets/${d}/reference-packet.xlsx`]);
-if (firstReference) PACKETS['packets/reference-packet.xlsx'] = `templates/${firstReference}/reference-packet.xlsx`;
+if (firstReference) {
+  PACKETS['packets/reference-packet.xlsx'] = `templates/${firstReference}/reference-packet.xlsx`;
+  // the empty packet of that same set, at the address earlier builds served it (tests fetch it there)
+  PACKETS['packets/tables.xlsx'] = `templates/${firstReference}/tables.xlsx`;
+}
 
 function bundledPackets(): Plugin {
   return {
