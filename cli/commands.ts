@@ -11,6 +11,7 @@ export const COMMANDS: Record<string, { file: string; help: string }> = {
   import: { file: './import.ts', help: 'import <源文件> --into <packet.xlsx> [--as prior-year] --out <packet.xlsx> [--report r.json]' },
   narrative: { file: './narrative.ts', help: 'narrative <packet.xlsx> --out 情况说明.docx   生成情况说明' },
   'narrative-check': { file: './narrative-check.ts', help: 'narrative-check <packet.xlsx> <说明.docx|.txt> [--json]' },
+  'new-year': { file: './new-year.ts', help: 'new-year <上年公开包.xlsx> --out <新公开包.xlsx> [--set 模板套]   新建下一年度：上年数按取数公式填入，概况、自评表沿用' },
   export: { file: './export.ts', help: 'export <packet.xlsx> --out <目录> [--force]   导出工作簿、情况说明和公开包 PDF' },
 };
 

@@ -93,7 +93,7 @@ export function readCatalogSheet(sheet: SheetModel): SubjectCatalog {
     throw new PacketError(`科目表「${sheet.name}」第 1 行应有「编码」和「名称」两列（另可有 级次、分类、起始年度、终止年度、曾用名）。`);
   }
   const subjects: Subject[] = [];
-  const at = (r: number, c: number) => `科目表「${sheet.name}」第 ${r + 1} 行`;
+  const at = (r: number, c: number) => `科目表「${sheet.name}」${String.fromCharCode(65 + c)}${r + 1} 单元格`;
   for (let r = 1; r < sheet.cells.length; r++) {
     const code = text(cellValue(sheet, r, cols.code)).replace(/\s+/g, '');
     const name = text(cellValue(sheet, r, cols.name));
