@@ -15,6 +15,7 @@ import { ExportDialogs } from './components/ExportDialog';
 import { RecoveryDialog } from './components/RecoveryDialog';
 import { RecalcDialog } from './components/RecalcDialog';
 import { MergeDialog } from './components/MergeDialog';
+import { NewYearDialog } from './components/NewYearDialog';
 import { onGlobalKeyDown, runCommand } from './commands';
 
 function Centre() {
@@ -93,6 +94,7 @@ export function App() {
       <RecoveryDialog />
       <RecalcDialog />
       <MergeDialog />
+      <NewYearDialog />
     </div>
   );
 }
