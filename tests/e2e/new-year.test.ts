@@ -40,8 +40,16 @@ describe('新年度', () => {
     await page.click('[data-testid="new-year-choose"]');
     await (await chooser).setFiles(REFERENCE);
     await expect(page.locator('[data-testid="new-year-file"]').textContent()).resolves.toContain('2024 年度');
+    // the open (untitled) packet is unsaved work: the app asks before replacing it
+    const asked: string[] = [];
+    page.on('dialog', (d) => {
+      asked.push(d.message());
+      void d.accept();
+    });
     await page.click('[data-testid="new-year-create"]');
-    await page.waitForSelector('[data-testid="new-year-dialog"][data-stage="done"]', { timeout: 300_000 });
+    await page.waitForSelector('[data-testid="new-year-dialog"][data-stage="done"], [data-testid="new-year-dialog"][data-stage="error"]', { timeout: 600_000 });
+    expect(await page.locator('[data-testid="new-year-error"]').count(), await page.locator('[data-testid="new-year-dialog"]').textContent() ?? '').toBe(0);
+    expect(asked).toEqual(['当前公开包有未保存的修改。放弃这些修改并新建下一年度吗？']);
     await expect(page.locator('[data-testid="new-year-prior"]').textContent()).resolves.toBe(`上年数：按取数公式填入 ${filled} 项，未填 0 项`);
     await expect(page.locator('[data-testid="new-year-forms"]').textContent()).resolves.toBe('自评表：沿用 72 张');
     await shot(page, 'new-year.png');
