@@ -13,6 +13,7 @@ export const COMMANDS: Record<string, { file: string; help: string }> = {
   'narrative-check': { file: './narrative-check.ts', help: 'narrative-check <packet.xlsx> <说明.docx|.txt> [--json]' },
   sets: { file: './sets.ts', help: 'sets [--json]                           列出 templates 下的模板套' },
   new: { file: './new.ts', help: 'new --set <模板套> --out <packet.xlsx>    用某一模板套新建空白公开包' },
+  'new-year': { file: './new-year.ts', help: 'new-year <上年公开包.xlsx> --out <新公开包.xlsx> [--set 模板套]   新建下一年度：上年数按取数公式填入，概况、自评表沿用' },
   export: { file: './export.ts', help: 'export <packet.xlsx> --out <目录> [--force]   导出工作簿、情况说明和公开包 PDF' },
 };
 

@@ -15,6 +15,7 @@ import { ExportDialogs } from './components/ExportDialog';
 import { RecoveryDialog } from './components/RecoveryDialog';
 import { RecalcDialog } from './components/RecalcDialog';
 import { MergeDialog } from './components/MergeDialog';
+import { NewYearDialog } from './components/NewYearDialog';
 import { onGlobalKeyDown, runCommand } from './commands';
 import { templateSets } from './sets';
 
@@ -122,6 +123,7 @@ export function App() {
       <RecalcDialog />
       <MergeDialog />
       <SetChooser />
+      <NewYearDialog />
     </div>
   );
 }

@@ -13,8 +13,10 @@ import { PacketSession } from '../shared/engine.js';
 import { narrativeSheets, type NarrativeInputs } from '../shared/narrative/sheets.js';
 import { formsBuildHook } from '../cli/forms.js';
 import { TABLE_ROLE_KEY } from '../shared/roles.js';
+import { catalogBuildHook, loadCatalogSheet } from './catalog-hook.js';
 
 const DIR = 'templates/jiangxi-2024';
+const CATALOG = await loadCatalogSheet(DIR); // 科目.xlsx, the set's 科目 catalog (issue 16)
 const MONEY = '#,##0.00';
 const COUNT = '0';
 
@@ -631,6 +633,7 @@ function buildPacket(filled: boolean): Packet {
   { const n = narrativeSheets({ sheets, roles: ROLES, filled, style: (st) => styles.get(st), inputs: JSON.parse(readFileSync(`${DIR}/narrative/inputs.json`, 'utf8')) as NarrativeInputs }); declareNarrativeKinds(n.sheets); sheets.push(...n.sheets); names.push(...n.names); checks.push(...n.checks); } // NARRATIVE-HOOK: the narrative input sheets (上年数, 年初预算, 说明文字 …) are appended here (issue 6)
   formsBuildHook({ sheets, checks, names, styles, filled, dir: DIR }); // FORMS-HOOK: the 自评表 sheets, their checks and the 绩效自评汇总 sheet (issue 3)
   declare('X-N', '名称一致', '表=公开02表,公开03表,公开05表,公开07表,公开08表; 编码列=A; 名称列=B', '同一科目编码在各表中名称一致');
+  catalogBuildHook({ sheets, checks, catalog: CATALOG, tables: ['公开02表', '公开03表', '公开05表', '公开07表', '公开08表'] }); // CATALOG-HOOK: hidden 科目表 + the 科目 declaration K-01 (issue 16)
   return {
     sheets,
     styles: styles.list,

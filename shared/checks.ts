@@ -5,6 +5,7 @@
 import { a1, colIndex, colLetters, parseRange, quoteSheet } from './a1.js';
 import { PacketError } from './errors.js';
 import { expandIndicators } from './forms/rules.js';
+import { expandCatalog } from './catalog/checks.js';
 import { cellValue, sheetByName, type CheckDef, type Packet, type Severity, type SheetModel } from './model.js';
 
 /** A check ready for the engine: one formula, TRUE when it holds. */
@@ -276,6 +277,7 @@ export function expandDeclaration(packet: Packet, decl: CheckDef): ConcreteCheck
   if (decl.kind === '层级') return expandHierarchy(packet, decl);
   if (decl.kind === '名称一致') return expandNameConsistency(packet, decl);
   if (decl.kind === '指标') return expandIndicators(packet, decl, parseParams(decl.params));
+  if (decl.kind === '科目') return expandCatalog(packet, decl);
   return [
     {
       rule: decl.id,

@@ -93,15 +93,16 @@ export interface CheckDef {
   id: string;
   severity: Severity;
   /** 公式: a formula check; 层级: expanded over the 科目编码 rows; 名称一致: same code, same name;
-   *  指标: a 自评表's per-indicator-row checks, expanded over the rows between its header and 总分 */
-  kind: '公式' | '层级' | '名称一致' | '指标';
+   *  指标: a 自评表's per-indicator-row checks, expanded over the rows between its header and 总分;
+   *  科目: the 科目 rows of the declared tables against the set's catalog (shared/catalog) */
+  kind: '公式' | '层级' | '名称一致' | '指标' | '科目';
   /** for 公式: Excel formula (no '='), TRUE when the check holds */
   formula: string;
   /** message with {expr} placeholders */
   message: string;
   /** cells to highlight, e.g. "公开01表!C33,公开02表!C8" */
   locate: string;
-  /** for 层级 / 名称一致 / 指标: "key=value; key=value" */
+  /** for 层级 / 名称一致 / 指标 / 科目: "key=value; key=value" */
   params: string;
 }
 

@@ -251,8 +251,8 @@ function readChecks(ws: ExcelJS.Worksheet): CheckDef[] {
     if (!id) return;
     const level = get(2);
     const kind = get(3) || '公式';
-    if (kind !== '公式' && kind !== '层级' && kind !== '名称一致' && kind !== '指标') {
-      throw new PacketError(`审核表第 ${r} 行（${id}）的类型「${kind}」无法识别：应为 公式、层级、名称一致 或 指标。`);
+    if (kind !== '公式' && kind !== '层级' && kind !== '名称一致' && kind !== '指标' && kind !== '科目') {
+      throw new PacketError(`审核表第 ${r} 行（${id}）的类型「${kind}」无法识别：应为 公式、层级、名称一致、指标 或 科目。`);
     }
     // a check is evaluated with no cached result to fall back on: a range built at run time is refused here
     for (const [label, textOf] of [['公式', get(4)], ['说明', get(5)], ['定位', get(6)]] as const) {

@@ -4,6 +4,7 @@ import { runCommand } from '../commands';
 import { useUi } from '../state/store';
 import { openRecalc } from './RecalcDialog';
 import { openMergeDialog } from './MergeDialog';
+import { openNewYear } from './NewYearDialog';
 
 function B({ cmd, label, title, disabled }: { cmd: MenuCommand; label: string; title: string; disabled?: boolean }) {
   return (
@@ -25,6 +26,7 @@ export function Toolbar() {
       <span className="group">
         <B cmd="new" label="新建" title="新建公开包（Ctrl+N）" />
         <B cmd="open" label="打开" title="打开公开包（Ctrl+O）" />
+        <button type="button" data-testid="open-new-year" title="从上一年度的公开包新建下一年度：上年数按取数公式填入，概况和自评表沿用" onClick={() => void openNewYear()}>新年度</button>
         <B cmd="save" label="保存" title="保存（Ctrl+S）" />
         <B cmd="save-as" label="另存为" title="另存为（Ctrl+Shift+S）" />
       </span>

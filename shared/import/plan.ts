@@ -16,7 +16,8 @@ import { planForm, type PlannedForm } from './forms.js';
 import type { SourceBook, SourceSheet, SourceValue } from './source.js';
 import { vocabulary, type Vocabulary } from './vocabulary.js';
 import { analyzeTargets, type TargetCell, type TargetTable } from './target.js';
-import { headerAlias, labelKey, parseAmount, parseCode, shortText, textOf, round2, toWan, UNIT_FACTOR, type Unit } from './text.js';
+import { cleanName, headerAlias, labelKey, parseAmount, parseCode, shortText, textOf, round2, toWan, UNIT_FACTOR, type Unit } from './text.js';
+import { contextAfter, declaredCatalog, resolveName, type NameContext } from '../catalog/names.js';
 
 export type ImportPhase = '读取文件' | '识别表格' | '匹配单元格' | '插入科目行' | '写入公开包' | '计算上年数' | '完成';
 
@@ -313,6 +314,9 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
     ? `${colLetters(col)}列没有自己的表头，按左右各栏推定，其各行之和与本列合计相符。`
     : `${colLetters(col)}列没有自己的表头，其各行之和与本列合计不符，未推定栏目。`);
   const inferredRows: string[] = [];
+  // names only (no 科目编码 column at all): the set's catalog gives each name its code (issue 12 point 1, issue 16)
+  const catalog = t.variable ? declaredCatalog(session.packet) : null;
+  const nameCtx = new Map<Panel, NameContext>();
   for (let r = layout.dataTop; r < g.rowCount; r++) {
     if (++sinceTick >= 500) {
       sinceTick = 0;
@@ -331,9 +335,19 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
           inferredRows.push(`${code} ${key.name}`);
         }
       }
+      let nameWhy: string | null = null;
+      let byName = false;
+      if (key && !key.code && catalog && !p.codeCols.length && !t.byKey.has(keyString(key))) {
+        const res = resolveName(catalog, key.label ?? key.name, nameCtx.get(p) ?? { lei: null, kuan: null });
+        if ('subject' in res) {
+          key = { code: res.subject.code, name: cleanName(key.name) };
+          nameCtx.set(p, contextAfter(res.subject.code));
+          byName = true;
+        } else nameWhy = res.reason;
+      }
       let candidates: TargetCell[] | undefined;
       let isNewRow = false;
-      const codeRowOfVariable = !!key?.code && !!t.variable && p.codeCols.length > 0;
+      const codeRowOfVariable = !!key?.code && !!t.variable && (p.codeCols.length > 0 || byName);
       if (key) {
         const ks = keyString(key);
         candidates = t.byKey.get(ks);
@@ -399,9 +413,9 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
         }
         if (!candidates) {
           if (parsed.kind === 'blank' && !uncached) continue;
-          const why = key.code
+          const why = nameWhy ?? (key.code
             ? `公开包的${t.sheet}中没有科目编码 ${key.code}${t.variable ? '' : '（本表科目固定，不能新增）'}`
-            : `公开包的${t.sheet}中没有项目「${key.name}」`;
+            : `公开包的${t.sheet}中没有项目「${key.name}」`);
           notPlaced(r, vc.col, raw, why, key, vc);
           continue;
         }
