@@ -4,7 +4,6 @@
  */
 import { a1, colIndex, colLetters, parseRange, quoteSheet } from './a1.js';
 import { PacketError } from './errors.js';
-import { expandIndicators } from './forms/rules.js';
 import { cellValue, sheetByName, type CheckDef, type Packet, type Severity, type SheetModel } from './model.js';
 
 /** A check ready for the engine: one formula, TRUE when it holds. */
@@ -272,10 +271,28 @@ export function declarationCodeColumn(decl: CheckDef): number {
   return colIndex(parseParams(decl.params)['编码列'] ?? 'A');
 }
 
+/**
+ * How a declaration of one 类型 becomes concrete checks. The kinds this module knows (层级, 名称一致) are here;
+ * a domain that declares its own kind (forms/rules.ts: 指标) registers it, so checks.ts depends on no domain.
+ */
+export type CheckExpander = (packet: Packet, decl: CheckDef, params: Record<string, string>) => ConcreteCheck[];
+
+const expanders = new Map<CheckDef['kind'], CheckExpander>([
+  ['层级', (packet, decl) => expandHierarchy(packet, decl)],
+  ['名称一致', (packet, decl) => expandNameConsistency(packet, decl)],
+]);
+
+export function registerCheckExpander(kind: CheckDef['kind'], expand: CheckExpander): void {
+  expanders.set(kind, expand);
+}
+
 export function expandDeclaration(packet: Packet, decl: CheckDef): ConcreteCheck[] {
-  if (decl.kind === '层级') return expandHierarchy(packet, decl);
-  if (decl.kind === '名称一致') return expandNameConsistency(packet, decl);
-  if (decl.kind === '指标') return expandIndicators(packet, decl, parseParams(decl.params));
+  if (decl.kind !== '公式') {
+    const expand = expanders.get(decl.kind);
+    // a declaration silently dropped would be a check that never runs: refuse loudly instead
+    if (!expand) throw new PacketError(`审核 ${decl.id} 的类型「${decl.kind}」没有展开规则，无法审核。`);
+    return expand(packet, decl, parseParams(decl.params));
+  }
   return [
     {
       rule: decl.id,

@@ -14,6 +14,8 @@ import { formatMessageFigures, formatMessageNumber, parseUserInput } from './for
 import { FormulaTranslator, joinMessage, splitMessage, strictVariant } from './formula.js';
 import { colIndex } from './a1.js';
 import { derivations, type Derivation } from './calc.js';
+// the forms register their 指标 check kind with checks.ts; the engine is where declarations are expanded
+import './forms/rules.js';
 import { isCellKind, isNumericKind, parseByKind, refusal, type CellKind } from './kinds.js';
 import { capPlaceholder } from './safety/formulas.js';
 import { LIMITS } from './safety/limits.js';
