@@ -2,6 +2,7 @@ export * from './model.js';
 export * from './a1.js';
 export * from './errors.js';
 export * from './format.js';
+export { formatCellText, formatGeneral } from './numfmt.js';
 export * from './engine.js';
 export { readPacket, writePacket, workbookFromPacket, packetFromWorkbook, loadWorkbook, isZip, MAX_XLSX_BYTES } from './xlsx.js';
 export { withinRounding, HALF_CENT } from './approx.js';

@@ -5,14 +5,12 @@
 import { parseRange, parseParams, columnCount, colIndex, type CellStyle, type CellValue, type Packet, type SheetModel } from '../../shared/index';
 import type { PacketSession } from '../../shared/index';
 
-export type NumberFormat = 'money' | 'int' | 'pct' | 'fixed' | 'general';
-
 export interface CellLook {
   input: boolean;
   formula: boolean;
   className: string;
-  fmt: NumberFormat;
-  decimals: number;
+  /** the cell's Excel number format, shown through the one formatter (shared/numfmt.ts), as it prints */
+  numFmt?: string;
 }
 
 export interface SheetLayout {
@@ -40,20 +38,11 @@ export interface RowOps {
 export const CHAR_PX = 7.5;
 const DEFAULT_COL_PX = 72;
 
-export function numberFormat(numFmt: string | undefined): { fmt: NumberFormat; decimals: number } {
-  if (!numFmt) return { fmt: 'general', decimals: 0 };
-  const dec = /0\.(0+)/.exec(numFmt)?.[1].length ?? 0;
-  if (numFmt.includes('%')) return { fmt: 'pct', decimals: dec };
-  if (numFmt.includes('#,##0')) return { fmt: dec ? 'money' : 'int', decimals: dec };
-  if (/^0(\.0+)?$/.test(numFmt)) return { fmt: dec ? 'fixed' : 'int', decimals: dec };
-  return { fmt: 'general', decimals: 0 };
-}
-
-function lookOf(style: CellStyle | undefined, input: boolean, formula: boolean, value: CellValue): CellLook {
-  const { fmt, decimals } = numberFormat(style?.numFmt);
+export function lookOf(style: CellStyle | undefined, input: boolean, formula: boolean, value: CellValue): CellLook {
+  const numFmt = style?.numFmt;
   const cls: string[] = [];
   cls.push(input ? 'jc-input' : formula ? 'jc-formula' : 'jc-fixed');
-  const h = style?.align?.h ?? (typeof value === 'number' || fmt !== 'general' ? 'right' : undefined);
+  const h = style?.align?.h ?? (typeof value === 'number' || (numFmt !== undefined && numFmt !== 'General' && numFmt !== '@') ? 'right' : undefined);
   if (h === 'center') cls.push('htCenter');
   else if (h === 'right') cls.push('htRight');
   else cls.push('htLeft');
@@ -64,7 +53,7 @@ function lookOf(style: CellStyle | undefined, input: boolean, formula: boolean, 
   else if ((style?.font?.size ?? 10) <= 9) cls.push('jc-small');
   if (!style?.align?.wrap && !input) cls.push('jc-nowrap');
   if (style?.border) cls.push('jc-boxed');
-  return { input, formula, className: cls.join(' '), fmt, decimals };
+  return { input, formula, className: cls.join(' '), ...(numFmt ? { numFmt } : {}) };
 }
 
 export function buildLayout(session: PacketSession, sheetName: string): SheetLayout {
