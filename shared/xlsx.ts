@@ -91,6 +91,21 @@ function resolvePart(base: string, target: string): string {
  * "Cannot read properties of undefined (reading 'comments')". Such parts are moved to where ExcelJS looks
  * (same content); a relationship to a part that does not exist is dropped. Other workbooks pass untouched.
  */
+/**
+ * LibreOffice writes the cell protection of a style as `locked="false"` (xsd:boolean allows true/false as well as
+ * 1/0); ExcelJS only knows "0", so every input cell of a packet re-saved by LibreOffice would come back locked and
+ * the packet read-only. The words become digits before ExcelJS reads the styles.
+ */
+async function protectionAsDigits(bytes: Uint8Array): Promise<Uint8Array> {
+  const zip = await JSZip.loadAsync(bytes);
+  const styles = zip.file('xl/styles.xml');
+  if (!styles) return bytes;
+  const xml = await styles.async('string');
+  if (!/<protection\b[^>]*\b(?:locked|hidden)="(?:true|false)"/.test(xml)) return bytes;
+  zip.file('xl/styles.xml', xml.replace(/<protection\b[^>]*>/g, (tag) => tag.replace(/\b(locked|hidden)="(true|false)"/g, (_, k: string, b: string) => `${k}="${b === 'true' ? 1 : 0}"`)));
+  return zip.generateAsync({ type: 'uint8array' });
+}
+
 async function commentsWhereExcelJsLooks(bytes: Uint8Array): Promise<Uint8Array> {
   const names = readZipDirectory(bytes).entries.map((e) => e.name);
   const odd = names.some((n) => /^xl\/worksheets\/_rels\//.test(n)) &&
@@ -142,7 +157,7 @@ export async function loadWorkbook(bytes: Uint8Array, what = '文件'): Promise<
   await inspectXlsx(bytes, what);
   const wb = new ExcelJS.Workbook();
   try {
-    await withTimeLimit((async () => wb.xlsx.load((await commentsWhereExcelJsLooks(bytes)) as unknown as ArrayBuffer))(), LIMITS.loadTimeMs, what);
+    await withTimeLimit((async () => wb.xlsx.load((await commentsWhereExcelJsLooks(await protectionAsDigits(bytes))) as unknown as ArrayBuffer))(), LIMITS.loadTimeMs, what);
   } catch (e) {
     if (e instanceof PacketError) throw e;
     // ExcelJS's own wording ("Cannot read properties of undefined …") means nothing to an accountant
