@@ -14,7 +14,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 export const LAYERS = [
   // pure helpers and the model: depend on nothing but each other
-  ['a1', 'approx', 'errors', 'model', 'formula', 'kinds', 'numfmt', 'format', 'safety'],
+  ['a1', 'approx', 'errors', 'model', 'formula', 'kinds', 'numfmt', 'format', 'subject-code', 'safety'],
   // the check language: declarations expanded into concrete checks, derived cells
   ['checks', 'calc'],
   // domains that declare checks and layouts (forms register their 指标 kind with checks), and the xlsx reader

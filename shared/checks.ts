@@ -4,6 +4,7 @@
  */
 import { a1, colIndex, colLetters, parseRange, quoteSheet } from './a1.js';
 import { PacketError } from './errors.js';
+import { isSubjectCode } from './subject-code.js';
 import { cellValue, sheetByName, type CheckDef, type Packet, type Severity, type SheetModel } from './model.js';
 
 /** A check ready for the engine: one formula, TRUE when it holds. */
@@ -49,7 +50,6 @@ export function codeText(v: unknown): string {
   return String(v).trim();
 }
 
-const CODE_RE = /^\d{3}(\d{2}){0,2}$/;
 
 function ref(sheet: string, row: number, col: number): string {
   return `${quoteSheet(sheet)}!${a1(row, col)}`;
@@ -91,7 +91,7 @@ export function codeRows(sheet: SheetModel, codeCol: number, nameCol: number, fi
   const rows: CodeRow[] = [];
   for (let r = firstRow; r < sheet.cells.length; r++) {
     const code = codeText(cellValue(sheet, r, codeCol));
-    if (CODE_RE.test(code)) rows.push({ row: r, code, name: codeText(cellValue(sheet, r, nameCol)) });
+    if (isSubjectCode(code)) rows.push({ row: r, code, name: codeText(cellValue(sheet, r, nameCol)) });
   }
   return rows;
 }

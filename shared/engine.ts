@@ -877,9 +877,18 @@ function diffFindings(before: Map<string, Finding>, after: Map<string, Finding>)
   return { added, removed, updated };
 }
 
-export function sortFindings(list: Finding[]): Finding[] {
-  const rank = (f: Finding) => (f.severity === 'error' ? 0 : f.rounding ? 2 : 1);
-  return list.sort((a, b) => rank(a) - rank(b) || a.sheet.localeCompare(b.sheet, 'zh') || a.rule.localeCompare(b.rule, 'zh'));
+/** 错误 first, then 提示, then 尾数差. */
+export function findingRank(f: Finding): number {
+  return f.severity === 'error' ? 0 : f.rounding ? 2 : 1;
+}
+
+/**
+ * The one order of a findings list: by rank, then by sheet (the sheet's position when the caller knows the
+ * order its sheets are shown in, else its name), then by rule.
+ */
+export function sortFindings(list: Finding[], sheetIndex?: (f: Finding) => number): Finding[] {
+  const bySheet = sheetIndex ? (a: Finding, b: Finding) => sheetIndex(a) - sheetIndex(b) : (a: Finding, b: Finding) => a.sheet.localeCompare(b.sheet, 'zh');
+  return list.sort((a, b) => findingRank(a) - findingRank(b) || bySheet(a, b) || a.rule.localeCompare(b.rule, 'zh'));
 }
 
 /** Derived figures: a sum of two-decimal figures carries float noise (3966.6200000000003); six decimals keep the forms' 万元. */

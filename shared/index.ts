@@ -7,4 +7,5 @@ export * from './engine.js';
 export { readPacket, writePacket, workbookFromPacket, packetFromWorkbook, loadWorkbook, isZip, MAX_XLSX_BYTES } from './xlsx.js';
 export { withinRounding, HALF_CENT } from './approx.js';
 export { FormulaTranslator } from './formula.js';
-export { expandDeclaration, parseParams } from './checks.js';
+export { expandDeclaration, parseParams, totalRow } from './checks.js';
+export { isSubjectCode } from './subject-code.js';
