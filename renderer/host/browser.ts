@@ -1,5 +1,5 @@
 /** The browser host: bundled packets over http, <input type=file> to open, a download to save. */
-import type { Host, MenuCommand, OpenedFile, SavedFile, ExportKind, DocumentState, RecentEntry, RecoveryOffer } from './host';
+import type { Host, MenuCommand, OpenedFile, SavedFile, ExportKind, DocumentState, RecoveryOffer } from './host';
 import { BrowserRecovery } from './browser-recovery';
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -73,10 +73,6 @@ export class BrowserHost implements Host {
     return null;
   }
 
-  async listRecent(): Promise<RecentEntry[]> {
-    return [];
-  }
-
   async save(bytes: Uint8Array): Promise<SavedFile | null> {
     return download(bytes, this.name || '公开包.xlsx', XLSX_MIME);
   }
@@ -91,10 +87,6 @@ export class BrowserHost implements Host {
 
   importDialog(): Promise<OpenedFile | null> {
     return pickFile('.xlsx,.xls,.htm,.html,.mht,.mhtml,.csv,.txt');
-  }
-
-  async print(): Promise<void> {
-    window.print();
   }
 
   async printPdf(): Promise<Uint8Array> {
