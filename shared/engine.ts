@@ -234,7 +234,7 @@ export class PacketSession {
     return v as CellValue;
   }
 
-  /** Re-read every check from the engine (the 重新审核 command; the edit path never needs it). */
+  /** Re-read every check from the engine. No editor command uses it (there is no 重新审核: the edit path keeps the findings current); tests/bench/core-bench.ts measures a full check with it. */
   recheckAll(): Finding[] {
     this.current.clear();
     for (const g of this.groups) for (let i = 0; i < g.checks.length; i++) this.store(this.evaluate(g, i));
@@ -729,15 +729,12 @@ export class PacketSession {
 
   private replay(e: UndoEntry, dir: 'undo' | 'redo'): EditResult {
     const before = new Map(this.current);
-    let snapshotAfter: ModelRows | undefined;
     if (e.kind === 'cells') {
       for (const c of e.cells) this.sheet(c.sheet).cells[c.row]![c.col]!.v = (dir === 'undo' ? c.before : c.after) ?? undefined;
     } else {
       const s = this.sheet(e.sheet);
-      if (dir === 'undo') {
-        snapshotAfter = this.snapshotRows(s);
-        restoreRows(s, e.snapshot);
-      } else if (e.op === 'insert') insertModelRows(s, e.row, e.count, e.like);
+      if (dir === 'undo') restoreRows(s, e.snapshot);
+      else if (e.op === 'insert') insertModelRows(s, e.row, e.count, e.like);
       else {
         removeModelRows(s, e.row, e.count);
         for (const c of e.after ?? []) s.cells[c.row]![c.col]!.v = c.after ?? undefined;
@@ -757,7 +754,6 @@ export class PacketSession {
       g.checks = c.checks;
       g.content = JSON.stringify(c.content);
     }
-    void snapshotAfter;
     if (e.kind === 'rows') this.forgetLocators();
     for (const t of new Set(touchedSheets.map((c) => c.sheet))) this.rescanTypes(t);
     this.dirty = true;
