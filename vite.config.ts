@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, loadEnv, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 
 /**
@@ -50,13 +50,27 @@ function bundledPackets(): Plugin {
   };
 }
 
+/**
+ * Which Handsontable key the renderer is built with, recorded (never the key itself) in dist/build-licence.json:
+ * the packaging build (scripts/before-pack.cjs) refuses a renderer on the evaluation key.
+ */
+function licenceMarker(key: string | undefined): Plugin {
+  return {
+    name: 'juesuan-licence-marker',
+    generateBundle() {
+      const handsontable = key && key !== 'non-commercial-and-evaluation' ? 'licensed' : 'evaluation';
+      this.emitFile({ type: 'asset', fileName: 'build-licence.json', source: `${JSON.stringify({ handsontable })}\n` });
+    },
+  };
+}
+
 // The bare Handsontable + HyperFormula page exists only for the latency benchmark, not in the app.
 const withBench = process.env.JUESUAN_BENCH === '1';
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   root: resolve(here, 'renderer'),
   base: './',
-  plugins: [react(), bundledPackets()],
+  plugins: [react(), bundledPackets(), licenceMarker(loadEnv(mode, resolve(here, 'renderer'), 'VITE_').VITE_HOT_LICENSE)],
   envPrefix: 'VITE_',
   build: {
     outDir: resolve(here, 'dist'),
@@ -73,4 +87,4 @@ export default defineConfig({
   worker: { format: 'es' },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
-});
+}));

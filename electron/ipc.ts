@@ -49,7 +49,6 @@ export const INVOKE: { [K in keyof InvokeApi]: ChannelEntry<InvokeApi[K]> } = {
   openDialog: { channel: 'juesuan:open-dialog', parse: none },
   openTemplate: { channel: 'juesuan:open-template', parse: one(expectSetId) },
   openRecent: { channel: 'juesuan:open-recent', parse: recentIndex },
-  listRecent: { channel: 'juesuan:list-recent', parse: none },
   save: { channel: 'juesuan:save', parse: one(packetBytes) },
   saveAs: {
     channel: 'juesuan:save-as',
@@ -67,7 +66,6 @@ export const INVOKE: { [K in keyof InvokeApi]: ChannelEntry<InvokeApi[K]> } = {
     },
   },
   importDialog: { channel: 'juesuan:import-dialog', parse: none },
-  print: { channel: 'juesuan:print', parse: none },
   printPdf: { channel: 'juesuan:print-pdf', parse: one(expectPrintHtml) },
   recoveryWrite: { channel: 'juesuan:recovery-write', parse: one(packetBytes) },
   recoveryDiscard: { channel: 'juesuan:recovery-discard', parse: none },

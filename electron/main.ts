@@ -116,9 +116,6 @@ const handlers: InvokeApi = {
     const paths = recent.paths();
     return openPath(paths[expectIndex(index, paths.length)]);
   },
-  async listRecent() {
-    return recent.entries();
-  },
   async save(bytes): Promise<SavedFile | null> {
     if (!currentPath) return handlers.saveAs(bytes, doc.name.endsWith('.xlsx') ? doc.name : '公开包.xlsx');
     await saveAtomic(currentPath, bytes);
@@ -140,9 +137,6 @@ const handlers: InvokeApi = {
     const r = await dialog.showOpenDialog(win!, { title: '导入', filters: [{ name: '表格（Excel、网页导出、CSV）', extensions: ['xlsx', 'xls', 'htm', 'html', 'mht', 'mhtml', 'csv', 'txt'] }], properties: ['openFile'] });
     if (r.canceled || !r.filePaths[0]) return null;
     return { name: basename(r.filePaths[0]), bytes: readBounded(r.filePaths[0]) };
-  },
-  async print() {
-    win?.webContents.print({ printBackground: true });
   },
   async printPdf(html) {
     return printHtmlToPdf(html);

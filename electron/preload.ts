@@ -7,25 +7,18 @@ import type { JuesuanBridge, MenuCommand } from '../renderer/host/bridge';
 import { INVOKE, MENU_EVENT, SEND } from './ipc';
 import { isMenuCommand } from './validate';
 
-const api: JuesuanBridge = {
-  openInitial: () => ipcRenderer.invoke(INVOKE.openInitial.channel),
-  openDialog: () => ipcRenderer.invoke(INVOKE.openDialog.channel),
-  openTemplate: (set) => ipcRenderer.invoke(INVOKE.openTemplate.channel, set),
-  openRecent: (index) => ipcRenderer.invoke(INVOKE.openRecent.channel, index),
-  listRecent: () => ipcRenderer.invoke(INVOKE.listRecent.channel),
-  save: (bytes) => ipcRenderer.invoke(INVOKE.save.channel, bytes),
-  saveAs: (bytes, name) => ipcRenderer.invoke(INVOKE.saveAs.channel, bytes, name),
-  exportFile: (bytes, name, kind) => ipcRenderer.invoke(INVOKE.exportFile.channel, bytes, name, kind),
-  importDialog: () => ipcRenderer.invoke(INVOKE.importDialog.channel),
-  print: () => ipcRenderer.invoke(INVOKE.print.channel),
-  printPdf: (html) => ipcRenderer.invoke(INVOKE.printPdf.channel, html),
-  recoveryWrite: (bytes) => ipcRenderer.invoke(INVOKE.recoveryWrite.channel, bytes),
-  recoveryDiscard: () => ipcRenderer.invoke(INVOKE.recoveryDiscard.channel),
-  recoveryList: () => ipcRenderer.invoke(INVOKE.recoveryList.channel),
-  recoveryOpen: (id) => ipcRenderer.invoke(INVOKE.recoveryOpen.channel, id),
-  recoveryDecline: (id) => ipcRenderer.invoke(INVOKE.recoveryDecline.channel, id),
-  setDocumentState: (state) => ipcRenderer.send(SEND.setDocumentState.channel, state),
-  closeWindow: () => ipcRenderer.send(SEND.closeWindow.channel),
+// every function comes from the channel table (electron/ipc.ts): a new channel is an entry there, its handler in
+// main and its browser-host counterpart — nothing to repeat here
+const invoke = Object.fromEntries(
+  Object.entries(INVOKE).map(([name, e]) => [name, (...args: unknown[]) => ipcRenderer.invoke(e.channel, ...args)]),
+);
+const send = Object.fromEntries(
+  Object.entries(SEND).map(([name, e]) => [name, (...args: unknown[]) => ipcRenderer.send(e.channel, ...args)]),
+);
+
+const api = {
+  ...invoke,
+  ...send,
   onMenuCommand(listener: (command: MenuCommand, arg?: number) => void) {
     const handler = (_e: IpcRendererEvent, command: unknown, arg: unknown) => {
       if (isMenuCommand(command)) listener(command, typeof arg === 'number' ? arg : undefined);
@@ -35,6 +28,6 @@ const api: JuesuanBridge = {
       ipcRenderer.removeListener(MENU_EVENT, handler);
     };
   },
-};
+} as JuesuanBridge;
 
 contextBridge.exposeInMainWorld('juesuan', api);

@@ -59,6 +59,9 @@ function projectRules(c) {
   need(c.asar !== false, '应启用 asar');
   need(c.publish === null || c.publish === undefined, '不应配置发布（软件离线使用）');
   need(!c.fileAssociations, '不应关联 .xlsx 文件类型（会让会计人员双击任何 Excel 文件都打开本软件）');
+  const extra = (c.extraResources ?? []).flatMap((f) => (typeof f === 'string' ? [f] : [f?.from, ...(f?.filter ?? [])])).filter(Boolean);
+  need(extra.includes('LICENSE') && extra.includes('THIRD_PARTY_LICENSES.txt'), 'extraResources 应随安装包附上 LICENSE 与 THIRD_PARTY_LICENSES.txt（第三方许可清单）');
+  need(c.beforePack === 'scripts/before-pack.cjs', 'beforePack 应为 scripts/before-pack.cjs（没有 Handsontable 许可密钥时拒绝打包）');
   const icon = iconSize(join(root, c.directories?.buildResources ?? 'build', 'icon.png'));
   need(icon && icon.width >= 256 && icon.width === icon.height, '应有至少 256×256 的正方形图标 build/icon.png（Windows 的 .ico 与 deb 的图标由它生成；见 scripts/make-icon.ts）');
   return problems;

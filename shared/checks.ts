@@ -4,8 +4,7 @@
  */
 import { a1, colIndex, colLetters, parseRange, quoteSheet } from './a1.js';
 import { PacketError } from './errors.js';
-import { expandIndicators } from './forms/rules.js';
-import { expandCatalog } from './catalog/checks.js';
+import { isSubjectCode } from './subject-code.js';
 import { cellValue, sheetByName, type CheckDef, type Packet, type Severity, type SheetModel } from './model.js';
 
 /** A check ready for the engine: one formula, TRUE when it holds. */
@@ -51,7 +50,6 @@ export function codeText(v: unknown): string {
   return String(v).trim();
 }
 
-const CODE_RE = /^\d{3}(\d{2}){0,2}$/;
 
 function ref(sheet: string, row: number, col: number): string {
   return `${quoteSheet(sheet)}!${a1(row, col)}`;
@@ -93,7 +91,7 @@ export function codeRows(sheet: SheetModel, codeCol: number, nameCol: number, fi
   const rows: CodeRow[] = [];
   for (let r = firstRow; r < sheet.cells.length; r++) {
     const code = codeText(cellValue(sheet, r, codeCol));
-    if (CODE_RE.test(code)) rows.push({ row: r, code, name: codeText(cellValue(sheet, r, nameCol)) });
+    if (isSubjectCode(code)) rows.push({ row: r, code, name: codeText(cellValue(sheet, r, nameCol)) });
   }
   return rows;
 }
@@ -273,11 +271,28 @@ export function declarationCodeColumn(decl: CheckDef): number {
   return colIndex(parseParams(decl.params)['编码列'] ?? 'A');
 }
 
+/**
+ * How a declaration of one 类型 becomes concrete checks. The kinds this module knows (层级, 名称一致) are here;
+ * a domain that declares its own kind (forms/rules.ts: 指标) registers it, so checks.ts depends on no domain.
+ */
+export type CheckExpander = (packet: Packet, decl: CheckDef, params: Record<string, string>) => ConcreteCheck[];
+
+const expanders = new Map<CheckDef['kind'], CheckExpander>([
+  ['层级', (packet, decl) => expandHierarchy(packet, decl)],
+  ['名称一致', (packet, decl) => expandNameConsistency(packet, decl)],
+]);
+
+export function registerCheckExpander(kind: CheckDef['kind'], expand: CheckExpander): void {
+  expanders.set(kind, expand);
+}
+
 export function expandDeclaration(packet: Packet, decl: CheckDef): ConcreteCheck[] {
-  if (decl.kind === '层级') return expandHierarchy(packet, decl);
-  if (decl.kind === '名称一致') return expandNameConsistency(packet, decl);
-  if (decl.kind === '指标') return expandIndicators(packet, decl, parseParams(decl.params));
-  if (decl.kind === '科目') return expandCatalog(packet, decl);
+  if (decl.kind !== '公式') {
+    const expand = expanders.get(decl.kind);
+    // a declaration silently dropped would be a check that never runs: refuse loudly instead
+    if (!expand) throw new PacketError(`审核 ${decl.id} 的类型「${decl.kind}」没有展开规则，无法审核。`);
+    return expand(packet, decl, parseParams(decl.params));
+  }
   return [
     {
       rule: decl.id,

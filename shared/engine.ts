@@ -14,6 +14,9 @@ import { formatMessageFigures, formatMessageNumber, parseUserInput } from './for
 import { FormulaTranslator, joinMessage, splitMessage, strictVariant } from './formula.js';
 import { colIndex } from './a1.js';
 import { derivations, type Derivation } from './calc.js';
+// the forms register their 指标 check kind with checks.ts; the engine is where declarations are expanded
+import './forms/rules.js';
+import './catalog/checks.js';
 import { isCellKind, isNumericKind, parseByKind, refusal, type CellKind } from './kinds.js';
 import { capPlaceholder } from './safety/formulas.js';
 import { LIMITS } from './safety/limits.js';
@@ -232,7 +235,7 @@ export class PacketSession {
     return v as CellValue;
   }
 
-  /** Re-read every check from the engine (the 重新审核 command; the edit path never needs it). */
+  /** Re-read every check from the engine. No editor command uses it (there is no 重新审核: the edit path keeps the findings current); tests/bench/core-bench.ts measures a full check with it. */
   recheckAll(): Finding[] {
     this.current.clear();
     for (const g of this.groups) for (let i = 0; i < g.checks.length; i++) this.store(this.evaluate(g, i));
@@ -727,15 +730,12 @@ export class PacketSession {
 
   private replay(e: UndoEntry, dir: 'undo' | 'redo'): EditResult {
     const before = new Map(this.current);
-    let snapshotAfter: ModelRows | undefined;
     if (e.kind === 'cells') {
       for (const c of e.cells) this.sheet(c.sheet).cells[c.row]![c.col]!.v = (dir === 'undo' ? c.before : c.after) ?? undefined;
     } else {
       const s = this.sheet(e.sheet);
-      if (dir === 'undo') {
-        snapshotAfter = this.snapshotRows(s);
-        restoreRows(s, e.snapshot);
-      } else if (e.op === 'insert') insertModelRows(s, e.row, e.count, e.like);
+      if (dir === 'undo') restoreRows(s, e.snapshot);
+      else if (e.op === 'insert') insertModelRows(s, e.row, e.count, e.like);
       else {
         removeModelRows(s, e.row, e.count);
         for (const c of e.after ?? []) s.cells[c.row]![c.col]!.v = c.after ?? undefined;
@@ -755,7 +755,6 @@ export class PacketSession {
       g.checks = c.checks;
       g.content = JSON.stringify(c.content);
     }
-    void snapshotAfter;
     if (e.kind === 'rows') this.forgetLocators();
     for (const t of new Set(touchedSheets.map((c) => c.sheet))) this.rescanTypes(t);
     this.dirty = true;
@@ -875,9 +874,18 @@ function diffFindings(before: Map<string, Finding>, after: Map<string, Finding>)
   return { added, removed, updated };
 }
 
-export function sortFindings(list: Finding[]): Finding[] {
-  const rank = (f: Finding) => (f.severity === 'error' ? 0 : f.rounding ? 2 : 1);
-  return list.sort((a, b) => rank(a) - rank(b) || a.sheet.localeCompare(b.sheet, 'zh') || a.rule.localeCompare(b.rule, 'zh'));
+/** 错误 first, then 提示, then 尾数差. */
+export function findingRank(f: Finding): number {
+  return f.severity === 'error' ? 0 : f.rounding ? 2 : 1;
+}
+
+/**
+ * The one order of a findings list: by rank, then by sheet (the sheet's position when the caller knows the
+ * order its sheets are shown in, else its name), then by rule.
+ */
+export function sortFindings(list: Finding[], sheetIndex?: (f: Finding) => number): Finding[] {
+  const bySheet = sheetIndex ? (a: Finding, b: Finding) => sheetIndex(a) - sheetIndex(b) : (a: Finding, b: Finding) => a.sheet.localeCompare(b.sheet, 'zh');
+  return list.sort((a, b) => findingRank(a) - findingRank(b) || bySheet(a, b) || a.rule.localeCompare(b.rule, 'zh'));
 }
 
 /** Derived figures: a sum of two-decimal figures carries float noise (3966.6200000000003); six decimals keep the forms' 万元. */

@@ -1,11 +1,12 @@
 import type { CellValue } from './model.js';
+import { formatCellText } from './numfmt.js';
 
-const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/** the format of an amount in the tables (万元, two decimals) */
+const MONEY_FORMAT = '#,##0.00';
 
-/** Amounts as the tables print them: 1,736.34 */
+/** Amounts as the tables print them, through the same formatter as the grid and the print: 1,736.34 */
 export function formatMoney(n: number): string {
-  const r = Math.round(n * 100) / 100;
-  return money.format(Object.is(r, -0) ? 0 : r);
+  return formatCellText(n, MONEY_FORMAT);
 }
 
 /**

@@ -13,8 +13,8 @@ export {
 export { formCheckDefs, expandIndicators, parseTarget, parseActual, targetMet, RATE_TOLERANCE, INDICATOR_KIND } from './forms/rules.js';
 export { buildSummary, profileCheck, SUMMARY_SHEET, SUMMARY_NAMES, PROJECT_SPENDING_NAME, PROFILE_CHECK_ID } from './forms/summary.js';
 export {
-  addForm, duplicateForm, deleteForm, renameForm, reorderForms, moveForm, installForms, ensureFormSupport,
+  addForm, deleteForm, installForms, ensureFormSupport,
   rebuildSummary, stampFindingCounts, formSheets, formSheetName, sheetNameProblem, renameSheetRefs, useStyles,
   type AddFormOptions,
 } from './forms/collection.js';
-export { formsReport, scoringProfile, setScoringProfile, type FormReport, type FormsReport } from './forms/session.js';
+export { formsReport, scoringProfile, type FormReport, type FormsReport } from './forms/session.js';

@@ -127,3 +127,74 @@ export function joinMessage(parts: string[], exprs: string[]): string {
   return parts.map((p, i) => (i < exprs.length ? `${p}{${exprs[i]}}` : p)).join('');
 }
 
+
+// ---- formulas Excel stores once for a filled run ----
+
+const NOT_BEFORE = '(?<![A-Za-z0-9_.\\u0080-\\uffff$])';
+const NOT_AFTER = '(?![A-Za-z0-9_.\\u0080-\\uffff(!])';
+/** A1 cell, column range (C:C) or row range (8:30) in formula code; sheet prefixes stay attached to their text. */
+const REF_RE = new RegExp(
+  `${NOT_BEFORE}(?:(\\$?)([A-Za-z]{1,3})(\\$?)(\\d{1,7})|(\\$?)([A-Za-z]{1,3}):(\\$?)([A-Za-z]{1,3})|(\\$?)(\\d{1,7}):(\\$?)(\\d{1,7}))${NOT_AFTER}`,
+  'g',
+);
+const MAX_ROW = 1048576;
+const MAX_COL = 16384;
+
+function letterIndex(letters: string): number {
+  let n = 0;
+  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n;
+}
+
+function indexLetters(n: number): string {
+  let s = '';
+  while (n > 0) {
+    const m = (n - 1) % 26;
+    s = String.fromCharCode(65 + m) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
+}
+
+/**
+ * The formula of a cell that shares the formula of `from` (Excel's `<f t="shared">`, a formula filled down or
+ * across): relative references move by the offset between the two cells, `$` parts stay, text in "strings" and
+ * 'quoted sheet names' is never touched. A reference pushed off the sheet becomes #REF!, as in Excel. Rows and
+ * columns are 1-based, as in A1 text.
+ */
+export function slideFormula(formula: string, from: { row: number; col: number }, to: { row: number; col: number }): string {
+  const dr = to.row - from.row;
+  const dc = to.col - from.col;
+  if (dr === 0 && dc === 0) return formula;
+  const col = (abs: string, letters: string): string | null => {
+    const n = letterIndex(letters) + (abs ? 0 : dc);
+    return n >= 1 && n <= MAX_COL ? abs + indexLetters(n) : null;
+  };
+  const row = (abs: string, digits: string): string | null => {
+    const n = Number(digits) + (abs ? 0 : dr);
+    return n >= 1 && n <= MAX_ROW ? abs + String(n) : null;
+  };
+  return mapCode(formula, (code) =>
+    code.replace(REF_RE, (whole, ca?: string, cl?: string, ra?: string, rd?: string, a1?: string, l1?: string, a2?: string, l2?: string, b1?: string, d1?: string, b2?: string, d2?: string) => {
+      if (cl !== undefined && rd !== undefined) {
+        // a name such as "TAX2024" is not a cell: beyond column XFD or row 1,048,576 it is left as it is
+        if (letterIndex(cl) > MAX_COL || Number(rd) > MAX_ROW || Number(rd) < 1) return whole;
+        const c = col(ca ?? '', cl);
+        const r = row(ra ?? '', rd);
+        return c && r ? c + r : '#REF!';
+      }
+      if (l1 !== undefined && l2 !== undefined) {
+        if (letterIndex(l1) > MAX_COL || letterIndex(l2) > MAX_COL) return whole;
+        const c1 = col(a1 ?? '', l1);
+        const c2 = col(a2 ?? '', l2);
+        return c1 && c2 ? `${c1}:${c2}` : '#REF!';
+      }
+      if (d1 !== undefined && d2 !== undefined) {
+        const r1 = row(b1 ?? '', d1);
+        const r2 = row(b2 ?? '', d2);
+        return r1 && r2 ? `${r1}:${r2}` : '#REF!';
+      }
+      return whole;
+    }),
+  );
+}

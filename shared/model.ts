@@ -1,6 +1,6 @@
 /**
  * The packet model: what a 公开包 file holds, independent of ExcelJS and HyperFormula.
- * A packet is an ordinary .xlsx that follows the template conventions (see templates/README.md),
+ * A packet is an ordinary .xlsx that follows the template conventions (see templates/jiangxi-2024/README.md, section 约定),
  * so the same model describes a template and a filled packet.
  */
 

@@ -1,13 +1,13 @@
 /** Packet ⇄ .xlsx bytes, through ExcelJS. Takes and returns bytes, never paths. */
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
-import { parseRange } from './a1.js';
+import { parseA1, parseRange } from './a1.js';
 import { PacketError } from './errors.js';
 import { declarationOf, validationOf } from './kinds.js';
 import { inspectXlsx, LIMITS, notXlsxMessage, SafetyError, sanitizeWorkbook, withTimeLimit } from './safety/index.js';
 import { runtimeRange } from './safety/formulas.js';
 import { readZipDirectory } from './safety/zip-directory.js';
-import { splitMessage } from './formula.js';
+import { slideFormula, splitMessage } from './formula.js';
 import { kindFromRoles, legacyKindOf, tableRoles } from './roles.js';
 import {
   CHECK_SHEET, META_SHEET,
@@ -92,6 +92,21 @@ function resolvePart(base: string, target: string): string {
  * "Cannot read properties of undefined (reading 'comments')". Such parts are moved to where ExcelJS looks
  * (same content); a relationship to a part that does not exist is dropped. Other workbooks pass untouched.
  */
+/**
+ * LibreOffice writes the cell protection of a style as `locked="false"` (xsd:boolean allows true/false as well as
+ * 1/0); ExcelJS only knows "0", so every input cell of a packet re-saved by LibreOffice would come back locked and
+ * the packet read-only. The words become digits before ExcelJS reads the styles.
+ */
+async function protectionAsDigits(bytes: Uint8Array): Promise<Uint8Array> {
+  const zip = await JSZip.loadAsync(bytes);
+  const styles = zip.file('xl/styles.xml');
+  if (!styles) return bytes;
+  const xml = await styles.async('string');
+  if (!/<protection\b[^>]*\b(?:locked|hidden)="(?:true|false)"/.test(xml)) return bytes;
+  zip.file('xl/styles.xml', xml.replace(/<protection\b[^>]*>/g, (tag) => tag.replace(/\b(locked|hidden)="(true|false)"/g, (_, k: string, b: string) => `${k}="${b === 'true' ? 1 : 0}"`)));
+  return zip.generateAsync({ type: 'uint8array' });
+}
+
 async function commentsWhereExcelJsLooks(bytes: Uint8Array): Promise<Uint8Array> {
   const names = readZipDirectory(bytes).entries.map((e) => e.name);
   const odd = names.some((n) => /^xl\/worksheets\/_rels\//.test(n)) &&
@@ -143,15 +158,46 @@ export async function loadWorkbook(bytes: Uint8Array, what = '文件'): Promise<
   await inspectXlsx(bytes, what);
   const wb = new ExcelJS.Workbook();
   try {
-    await withTimeLimit((async () => wb.xlsx.load((await commentsWhereExcelJsLooks(bytes)) as unknown as ArrayBuffer))(), LIMITS.loadTimeMs, what);
+    await withTimeLimit((async () => wb.xlsx.load((await commentsWhereExcelJsLooks(await protectionAsDigits(bytes))) as unknown as ArrayBuffer))(), LIMITS.loadTimeMs, what);
   } catch (e) {
     if (e instanceof PacketError) throw e;
     // ExcelJS's own wording ("Cannot read properties of undefined …") means nothing to an accountant
     throw new PacketError(`${what}无法打开：xlsx 文件已损坏或不完整，或其中有软件无法识别的部件。请用 Excel/WPS 打开后另存为 .xlsx 再试。`, String((e as Error)?.message ?? e));
   }
+  // before the safety gate, so each cell of a filled run is judged and costed as the formula it now is
+  expandSharedFormulas(wb);
   // text cleaned, formulas that could act outside the workbook kept as inert text, links dropped
   sanitizeWorkbook(wb, what);
   return wb;
+}
+
+/**
+ * Excel, WPS and LibreOffice store a formula filled down or across once, on the run's first cell
+ * (`<f t="shared" ref="C8:C30" si="0">`), and only a reference to it on the others. ExcelJS hands the others
+ * over as `{ sharedFormula: 'C8' }`: each becomes an ordinary formula of its own here, translated from the
+ * master's text, so a filled-down total or 审核 formula keeps computing instead of freezing at its cached value.
+ */
+function expandSharedFormulas(wb: ExcelJS.Workbook): void {
+  for (const ws of wb.worksheets) {
+    ws.eachRow({ includeEmpty: false }, (row) => {
+      row.eachCell({ includeEmpty: false }, (cell) => {
+        const v = cell.value;
+        if (!v || typeof v !== 'object' || !('sharedFormula' in v)) return;
+        const shared = v as ExcelJS.CellSharedFormulaValue;
+        const at = shared.sharedFormula ? parseA1(shared.sharedFormula) : null;
+        const master = at ? ws.findCell(at.row + 1, at.col + 1) : undefined;
+        const mv = master?.value;
+        const text = mv && typeof mv === 'object' && 'formula' in mv && typeof mv.formula === 'string' ? mv.formula : null;
+        // a run whose first cell is gone keeps the value it showed (nothing to translate from)
+        if (!master || text === null) {
+          cell.value = resultValue(shared.result) as ExcelJS.CellValue;
+          return;
+        }
+        const formula = slideFormula(text, { row: Number(master.row), col: Number(master.col) }, { row: Number(cell.row), col: Number(cell.col) });
+        cell.value = { formula, result: shared.result } as ExcelJS.CellFormulaValue;
+      });
+    });
+  }
 }
 
 function plainValue(v: ExcelJS.CellValue): { v: CellValue; f?: string } {
@@ -246,7 +292,12 @@ function readChecks(ws: ExcelJS.Worksheet): CheckDef[] {
   const checks: CheckDef[] = [];
   ws.eachRow((row, r) => {
     if (r === 1) return;
-    const get = (i: number) => text(row.getCell(i).value).trim();
+    const get = (i: number) => {
+      const v = row.getCell(i).value;
+      // a 公式 typed into Excel as a real formula (and filled down) is read as its text, not its cached TRUE/FALSE
+      if (i === 4 && v && typeof v === 'object' && 'formula' in v && typeof v.formula === 'string') return v.formula.trim();
+      return text(v).trim();
+    };
     const id = get(1);
     if (!id) return;
     const level = get(2);

@@ -4,9 +4,8 @@
  */
 import { create } from 'zustand';
 import { PacketError, readPacket } from '../../shared/index';
-import { loadVocabulary } from '../../shared/import/index';
 import { newYear, packetYear, type NewYearResult } from '../../shared/newyear/index';
-import vocabularyJson from '../../templates/jiangxi-2024/import/vocabulary.json';
+import { templateSets, vocabularyOf } from '../sets';
 import type { OpenedFile } from '../host/host';
 import { controller } from '../state/controller';
 import { say, useUi } from '../state/store';
@@ -31,18 +30,14 @@ export const useNewYear = create<NewYearState>(() => ({
   open: false, stage: 'choose', file: null, fromYear: null, sets: [], set: '', error: '', result: null,
 }));
 
-/** The template sets this build offers: the one the host's 新建 opens (the host has one set until sets are listed). */
-async function templateChoices(): Promise<{ sets: SetChoice[]; bytes: Uint8Array | null }> {
-  const t = await controller.host?.openTemplate();
-  if (!t) return { sets: [], bytes: null };
-  const p = await readPacket(t.bytes);
-  const id = p.meta['模板套'] ?? '';
-  return { sets: [{ id, label: p.meta['模板套名称'] ? `${p.meta['模板套名称']}（${id}）` : id }], bytes: t.bytes };
+/** The template sets this build carries (each templates folder with a set.json): the new year may move to another set. */
+function templateChoices(): SetChoice[] {
+  return templateSets().map((t) => ({ id: t.id, label: `${t.name}（${t.id}）` }));
 }
 
 export async function openNewYear(): Promise<void> {
   useNewYear.setState({ open: true, stage: 'choose', file: null, fromYear: null, error: '', result: null });
-  const { sets } = await templateChoices();
+  const sets = templateChoices();
   useNewYear.setState({ sets, set: sets[0]?.id ?? '' });
 }
 
@@ -62,16 +57,18 @@ async function chooseFile(): Promise<void> {
 }
 
 async function createNewYear(): Promise<void> {
-  const { file } = useNewYear.getState();
+  const { file, set } = useNewYear.getState();
   if (!file) return;
   if (useUi.getState().dirty && !confirm('当前公开包有未保存的修改。放弃这些修改并新建下一年度吗？')) return;
   useNewYear.setState({ stage: 'working', error: '' });
   try {
-    const { bytes } = await templateChoices();
-    if (!bytes) throw new PacketError('无法载入所选模板套的空白模板。');
+    const t = set ? await controller.host?.openTemplate(set) : null;
+    const vocabulary = set ? vocabularyOf(set) : null;
+    if (!t || !vocabulary) throw new PacketError(`无法载入模板套「${set}」的空白模板或导入词表。`);
+    const bytes = t.bytes;
     const old = await readPacket(file.bytes);
     const r: NewYearResult = await newYear(file.bytes, old, {
-      file: file.name, template: await readPacket(bytes), vocabulary: loadVocabulary(vocabularyJson as unknown, '导入词表'),
+      file: file.name, template: await readPacket(bytes), vocabulary,
     });
     controller.install(r.session, `${r.year}年度公开包.xlsx`, true, false);
     const p = r.prior.priorYear ?? { filled: [], notFilled: [] };

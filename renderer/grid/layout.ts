@@ -2,17 +2,16 @@
  * A sheet's grid layout from its SheetModel: values from the session, merges, widths, frozen rows, and per
  * cell whether it is an input, how it is aligned and how its number is shown.
  */
-import { parseRange, parseParams, columnCount, colIndex, type CellStyle, type CellValue, type Packet, type SheetModel } from '../../shared/index';
+import { parseRange, parseParams, columnCount, colIndex, isSubjectCode, totalRow, type CellStyle, type CellValue, type Packet, type SheetModel } from '../../shared/index';
 import type { PacketSession } from '../../shared/index';
-
-export type NumberFormat = 'money' | 'int' | 'pct' | 'fixed' | 'general';
+import { formLayout } from '../../shared/forms';
 
 export interface CellLook {
   input: boolean;
   formula: boolean;
   className: string;
-  fmt: NumberFormat;
-  decimals: number;
+  /** the cell's Excel number format, shown through the one formatter (shared/numfmt.ts), as it prints */
+  numFmt?: string;
 }
 
 export interface SheetLayout {
@@ -40,20 +39,11 @@ export interface RowOps {
 export const CHAR_PX = 7.5;
 const DEFAULT_COL_PX = 72;
 
-export function numberFormat(numFmt: string | undefined): { fmt: NumberFormat; decimals: number } {
-  if (!numFmt) return { fmt: 'general', decimals: 0 };
-  const dec = /0\.(0+)/.exec(numFmt)?.[1].length ?? 0;
-  if (numFmt.includes('%')) return { fmt: 'pct', decimals: dec };
-  if (numFmt.includes('#,##0')) return { fmt: dec ? 'money' : 'int', decimals: dec };
-  if (/^0(\.0+)?$/.test(numFmt)) return { fmt: dec ? 'fixed' : 'int', decimals: dec };
-  return { fmt: 'general', decimals: 0 };
-}
-
-function lookOf(style: CellStyle | undefined, input: boolean, formula: boolean, value: CellValue): CellLook {
-  const { fmt, decimals } = numberFormat(style?.numFmt);
+export function lookOf(style: CellStyle | undefined, input: boolean, formula: boolean, value: CellValue): CellLook {
+  const numFmt = style?.numFmt;
   const cls: string[] = [];
   cls.push(input ? 'jc-input' : formula ? 'jc-formula' : 'jc-fixed');
-  const h = style?.align?.h ?? (typeof value === 'number' || fmt !== 'general' ? 'right' : undefined);
+  const h = style?.align?.h ?? (typeof value === 'number' || (numFmt !== undefined && numFmt !== 'General' && numFmt !== '@') ? 'right' : undefined);
   if (h === 'center') cls.push('htCenter');
   else if (h === 'right') cls.push('htRight');
   else cls.push('htLeft');
@@ -64,7 +54,7 @@ function lookOf(style: CellStyle | undefined, input: boolean, formula: boolean, 
   else if ((style?.font?.size ?? 10) <= 9) cls.push('jc-small');
   if (!style?.align?.wrap && !input) cls.push('jc-nowrap');
   if (style?.border) cls.push('jc-boxed');
-  return { input, formula, className: cls.join(' '), fmt, decimals };
+  return { input, formula, className: cls.join(' '), ...(numFmt ? { numFmt } : {}) };
 }
 
 export function buildLayout(session: PacketSession, sheetName: string): SheetLayout {
@@ -137,8 +127,10 @@ function text(sheet: SheetModel, r: number, c: number): string {
   return v === undefined || v === null ? '' : String(v).replace(/\s+/g, '');
 }
 
-const CODE_RE = /^\d{3}(\d{2}){0,2}$/;
-
+/**
+ * The rows of a 层级 table's variable block, found the way its checks find them (checks.ts totalRow, the 科目
+ * code of subject-code.ts): from the row after 合计 (or the header) to the last 科目 or empty input row.
+ */
 export function rowOpsOf(packet: Packet, sheet: SheetModel): RowOps | null {
   if (sheet.kind === 'form') return indicatorRows(sheet);
   const decl = packet.checks.find((d) => d.kind === '层级' && parseParams(d.params)['表'] === sheet.name);
@@ -146,38 +138,22 @@ export function rowOpsOf(packet: Packet, sheet: SheetModel): RowOps | null {
   const p = parseParams(decl.params);
   const codeCol = colIndex(p['编码列'] ?? 'A');
   const nameCol = colIndex(p['名称列'] ?? 'B');
-  const label = p['合计行'] ?? '合计';
   const header = p['表头行'] ? Number(p['表头行']) - 1 : 0;
-  let total = -1;
-  for (let r = 0; r < sheet.cells.length; r++) {
-    if (text(sheet, r, nameCol) === label || text(sheet, r, codeCol) === label) {
-      total = r;
-      break;
-    }
-  }
-  const first = total >= 0 ? total + 1 : header + 1;
+  const total = totalRow(sheet, codeCol, nameCol, p['合计行'] ?? '合计');
+  const first = total !== undefined ? total + 1 : header + 1;
   let last = first - 1;
   for (let r = first; r < sheet.cells.length; r++) {
     const code = text(sheet, r, codeCol);
     const isInputRow = !!sheet.cells[r]?.[codeCol]?.input;
-    if (CODE_RE.test(code) || (isInputRow && code === '')) last = r;
+    if (isSubjectCode(code) || (isInputRow && code === '')) last = r;
     else if (!isInputRow) break;
   }
   return { kind: '科目', first, last: Math.max(last, first) };
 }
 
-/** A form's 三级指标 rows: below the header row naming 三级指标, above the 总分 row. */
+/** A form's 三级指标 rows: those its checks and scoring use (forms/layout.ts formLayout), between the header and 总分. */
 function indicatorRows(sheet: SheetModel): RowOps | null {
-  let header = -1;
-  for (let r = 0; r < sheet.cells.length && header < 0; r++) {
-    for (let c = 0; c < (sheet.cells[r]?.length ?? 0); c++) if (text(sheet, r, c) === '三级指标') header = r;
-  }
-  if (header < 0) return null;
-  let last = header;
-  for (let r = header + 1; r < sheet.cells.length; r++) {
-    const row = sheet.cells[r] ?? [];
-    if (row.some((_c, c) => /^总分|^合计$|^评价等级|^等级$/.test(text(sheet, r, c)))) break;
-    last = r;
-  }
-  return last > header ? { kind: '指标', first: header + 1, last } : null;
+  const l = formLayout(sheet);
+  if (typeof l === 'string' || !l.indRows.length) return null;
+  return { kind: '指标', first: l.indRows[0], last: l.indRows[l.indRows.length - 1] };
 }

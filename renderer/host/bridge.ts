@@ -62,14 +62,12 @@ export interface JuesuanBridge {
   /** 新建: the empty packet of template set `set` (a folder under templates/) as an untitled packet */
   openTemplate(set: string): Promise<OpenedFile | null>;
   openRecent(index: number): Promise<OpenedFile | null>;
-  listRecent(): Promise<RecentEntry[]>;
   /** 保存: to the current file; asks for a name when there is none */
   save(bytes: Uint8Array): Promise<SavedFile | null>;
   saveAs(bytes: Uint8Array, suggestedName: string): Promise<SavedFile | null>;
   exportFile(bytes: Uint8Array, suggestedName: string, kind: ExportKind): Promise<SavedFile | null>;
   /** 导入: picks a workbook to import; the import feature decides what to do with it */
   importDialog(): Promise<OpenedFile | null>;
-  print(): Promise<void>;
   /** 导出 PDF: the main process prints the packet's HTML (no script runs in it) to PDF bytes */
   printPdf(html: string): Promise<Uint8Array>;
   /** autosave: replace this window's recovery file with the unsaved work (packet bytes) */

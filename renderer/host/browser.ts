@@ -1,5 +1,5 @@
 /** The browser host: bundled packets over http, <input type=file> to open, a download to save. */
-import type { Host, MenuCommand, OpenedFile, SavedFile, ExportKind, DocumentState, RecentEntry, RecoveryOffer } from './host';
+import type { Host, MenuCommand, OpenedFile, SavedFile, ExportKind, DocumentState, RecoveryOffer } from './host';
 import { BrowserRecovery } from './browser-recovery';
 import { templateSets } from '../sets';
 
@@ -75,10 +75,6 @@ export class BrowserHost implements Host {
     return null;
   }
 
-  async listRecent(): Promise<RecentEntry[]> {
-    return [];
-  }
-
   async save(bytes: Uint8Array): Promise<SavedFile | null> {
     return download(bytes, this.name || '公开包.xlsx', XLSX_MIME);
   }
@@ -93,10 +89,6 @@ export class BrowserHost implements Host {
 
   importDialog(): Promise<OpenedFile | null> {
     return pickFile('.xlsx,.xls,.htm,.html,.mht,.mhtml,.csv,.txt');
-  }
-
-  async print(): Promise<void> {
-    window.print();
   }
 
   async printPdf(): Promise<Uint8Array> {

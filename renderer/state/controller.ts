@@ -5,7 +5,7 @@
  * changed, and updates the title.
  */
 import {
-  PacketError, PacketSession, a1, parseSheetRange, readPacket, splitLocate,
+  PacketError, PacketSession, a1, parseSheetRange, readPacket, sortFindings, splitLocate,
   type CellEdit, type CellValue, type EditResult, type Finding, type Packet,
 } from '../../shared/index';
 import { Autosaver } from '../../shared/safety/index';
@@ -381,9 +381,7 @@ class Controller {
 
   private sortedFindings(): Finding[] {
     const order = new Map(useUi.getState().sheets.map((s, i) => [s.name, i]));
-    const rank = (f: Finding) => (f.severity === 'error' ? 0 : f.rounding ? 2 : 1);
-    const at = (f: Finding) => order.get(this.sheetOf(f)) ?? 9999;
-    return [...this.findings.values()].sort((a, b) => rank(a) - rank(b) || at(a) - at(b) || a.rule.localeCompare(b.rule, 'zh'));
+    return sortFindings([...this.findings.values()], (f) => order.get(this.sheetOf(f)) ?? 9999);
   }
 
   // ---- finding → cells ----

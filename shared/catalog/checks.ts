@@ -8,7 +8,7 @@
  * cell of a declared table changes, so these are live like every other check. The year is a live reference.
  */
 import { a1, colIndex } from '../a1.js';
-import { codeRows, parseParams, type ConcreteCheck } from '../checks.js';
+import { codeRows, parseParams, registerCheckExpander, type ConcreteCheck } from '../checks.js';
 import { PacketError } from '../errors.js';
 import { sheetByName, type CheckDef, type Packet, type Severity } from '../model.js';
 import { catalogOf, SubjectCatalog, type Subject } from './catalog.js';
@@ -125,3 +125,6 @@ export function expandCatalog(packet: Packet, decl: CheckDef): ConcreteCheck[] {
   }
   return out;
 }
+
+// the engine imports this module for its side effect, as it does forms/rules.ts: checks.ts depends on no domain
+registerCheckExpander('科目', (packet, decl) => expandCatalog(packet, decl));

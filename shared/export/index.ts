@@ -7,6 +7,6 @@ export { buildPacketHtml, packetUnit, packetYear, type PacketDocument, type Pack
 export { renderSheet, styleCss, sheetGeometry, type RenderedSheet, type PageGeometry } from './sheet-html.js';
 export { printPacketPdf, PRINT_OPTIONS, type PdfPrinter, type PacketPdf, type ExportProgress } from './pdf.js';
 export { readPdfOutline, type PdfOutline } from './pdf-dests.js';
-export { formatCellText } from './numfmt.js';
+export { formatCellText } from '../numfmt.js';
 export { missingPartText, printNarrative, PART_NAMES, type PacketNarrative, type NarrativePart, type NarrativeBlock, type NarrativePartKey } from './narrative.js';
 export { exportPacket, exportErrors, EXPORT_FILES, type PacketExport, type PacketExportOptions, type ExportArtifact, type ClosablePrinter } from './packet.js';

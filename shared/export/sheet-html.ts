@@ -6,7 +6,7 @@
 import { parseRange } from '../a1.js';
 import type { Cell, CellStyle, SheetModel } from '../model.js';
 import { esc, escLines } from './html.js';
-import { formatCellText } from './numfmt.js';
+import { formatCellText } from '../numfmt.js';
 
 /** Excel's column width unit is the maximum digit width of the default font: 7 px at 96 dpi. */
 export const PX_PER_CHAR = 7;

@@ -89,13 +89,6 @@ function ordinalWidth(count: number): number {
   return Math.max(2, String(count).length);
 }
 
-function projectNameOf(s: SheetModel): string {
-  const l = formLayout(s);
-  if (typeof l === 'string') return '';
-  const v = s.cells[l.nameCell.row]?.[l.nameCell.col]?.v;
-  return v === null || v === undefined ? '' : String(v);
-}
-
 // ---------------------------------------------------------------- references
 
 /** Rewrite references to sheet `from` as references to `to` in formula text (strings are left alone). */
@@ -137,11 +130,6 @@ function refersTo(text: string, sheet: string): boolean {
 function tablesParam(params: string): string[] {
   const m = /(^|[;；\n])\s*表\s*[=＝]([^;；\n]*)/.exec(params);
   return m ? m[2].split(/[,，、]/).map((x) => x.trim()).filter(Boolean) : [];
-}
-
-function renameInParams(params: string, from: string, to: string): string {
-  return params.replace(/(^|[;；\n])(\s*表\s*[=＝])([^;；\n]*)/, (_m, lead: string, key: string, list: string) =>
-    lead + key + list.split(/([,，、])/).map((part) => (part.trim() === from ? part.replace(from, to) : part)).join(''));
 }
 
 // ---------------------------------------------------------------- the parts every packet with forms has
@@ -298,20 +286,6 @@ export function addForm(packet: Packet, opts: AddFormOptions = {}): string {
   return name;
 }
 
-/** Copy a form (with its rows and figures) right after it; returns the new sheet name. */
-export function duplicateForm(packet: Packet, sheetName: string, opts: { name?: string } = {}): string {
-  const src = requireForm(packet, sheetName);
-  const next = nextOrdinal(packet);
-  const name = opts.name ?? formSheetName(packet, next, projectNameOf(src) || sheetName, ordinalWidth(next));
-  const problem = sheetNameProblem(packet, name);
-  if (problem) throw new PacketError(`无法复制自评表：${problem}。`);
-  const copy = copySheet(packet, src, packet, name);
-  packet.sheets.splice(packet.sheets.indexOf(src) + 1, 0, copy);
-  packet.checks.push(...formCheckDefs(copy));
-  rebuildSummary(packet);
-  return name;
-}
-
 function requireForm(packet: Packet, sheetName: string): SheetModel {
   const s = packet.sheets.find((x) => x.name === sheetName);
   if (!s || s.kind !== 'form') throw new PacketError(`自评表「${sheetName}」不存在。`);
@@ -326,88 +300,6 @@ export function deleteForm(packet: Packet, sheetName: string): void {
     c.id.startsWith(checkPrefix(sheetName)) || tablesParam(c.params).includes(sheetName) || refersTo(c.formula, sheetName) || refersTo(c.locate, sheetName));
   for (let i = packet.names.length - 1; i >= 0; i--) if (refersTo(packet.names[i].ref, sheetName)) packet.names.splice(i, 1);
   rebuildSummary(packet);
-}
-
-// ---------------------------------------------------------------- rename / reorder
-
-function renameSheet(packet: Packet, from: string, to: string): void {
-  const s = packet.sheets.find((x) => x.name === from)!;
-  for (const sh of packet.sheets) {
-    for (const row of sh.cells) for (const c of row) if (c?.f) c.f = renameSheetRefs(c.f, from, to);
-  }
-  for (const c of packet.checks) {
-    if (c.id.startsWith(checkPrefix(from))) c.id = checkPrefix(to) + c.id.slice(checkPrefix(from).length);
-    c.formula = renameSheetRefs(c.formula, from, to);
-    c.locate = renameSheetRefs(c.locate, from, to);
-    c.message = c.message.replace(/\{([^{}]*)\}/g, (_m, e: string) => `{${renameSheetRefs(e, from, to)}}`);
-    if (tablesParam(c.params).includes(from)) c.params = renameInParams(c.params, from, to);
-  }
-  for (const n of packet.names) n.ref = renameSheetRefs(n.ref, from, to);
-  s.name = to;
-}
-
-/** Rename a form sheet; references in formulas, checks and names follow. */
-export function renameForm(packet: Packet, from: string, to: string): void {
-  requireForm(packet, from);
-  if (from === to) return;
-  const problem = sheetNameProblem(packet, to, from);
-  if (problem) throw new PacketError(`无法重命名自评表：${problem}。`);
-  const stamped = stampedFindings(packet.sheets.find((s) => s.name === SUMMARY_SHEET));
-  renameSheet(packet, from, to);
-  if (stamped.has(from)) {
-    stamped.set(to, stamped.get(from)!);
-    stamped.delete(from);
-  }
-  rebuildSummary(packet, stamped);
-}
-
-/**
- * Put the forms in `order` (every form sheet name once). With `renumber` (the default), sheets named
- * "自评NN …" take their new position as NN, so the numbers follow the printed order.
- */
-export function reorderForms(packet: Packet, order: string[], opts: { renumber?: boolean } = {}): void {
-  const forms = formSheets(packet);
-  const names = new Set(forms.map((f) => f.name));
-  if (order.length !== forms.length || new Set(order).size !== order.length || !order.every((n) => names.has(n))) {
-    throw new PacketError('自评表排序无效：新顺序必须恰好包含每张自评表一次。');
-  }
-  const slots = forms.map((f) => packet.sheets.indexOf(f));
-  const byName = new Map(forms.map((f) => [f.name, f]));
-  order.forEach((n, i) => (packet.sheets[slots[i]] = byName.get(n)!));
-  const stamped = stampedFindings(packet.sheets.find((s) => s.name === SUMMARY_SHEET));
-  if (opts.renumber ?? true) {
-    const width = ordinalWidth(order.length);
-    const targets: [string, string][] = [];
-    order.forEach((n, i) => {
-      const m = /^自评\d+(.*)$/.exec(n);
-      if (!m) return;
-      const want = `自评${String(i + 1).padStart(width, '0')}${m[1]}`.slice(0, 31);
-      if (want !== n) targets.push([n, want]);
-    });
-    // two steps, so that 自评02 → 自评01 does not collide with the 自评01 that is about to move
-    const temp = targets.map(([n], i) => {
-      const t = `~自评临时${i}`;
-      renameSheet(packet, n, t);
-      return t;
-    });
-    targets.forEach(([n, want], i) => {
-      const final = uniqueSheetName(packet, want);
-      renameSheet(packet, temp[i], final);
-      if (stamped.has(n)) {
-        stamped.set(final, stamped.get(n)!);
-        stamped.delete(n);
-      }
-    });
-  }
-  rebuildSummary(packet, stamped);
-}
-
-/** Move one form to position `to` among the forms (0-based). */
-export function moveForm(packet: Packet, sheetName: string, to: number, opts: { renumber?: boolean } = {}): void {
-  requireForm(packet, sheetName);
-  const order = formSheets(packet).map((f) => f.name).filter((n) => n !== sheetName);
-  order.splice(Math.max(0, Math.min(to, order.length)), 0, sheetName);
-  reorderForms(packet, order, opts);
 }
 
 /** Install the forms of a packet in one go: profile sheet, every form with its checks, the summary. */

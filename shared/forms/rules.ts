@@ -7,7 +7,7 @@ import { a1, colLetters, quoteSheet } from '../a1.js';
 import type { CellValue, CheckDef, Packet, Severity, SheetModel } from '../model.js';
 import { formLayout, type FormLayout } from './layout.js';
 import { gradeFormula, PROFILE_NAME, scoreFormula } from './profiles.js';
-import type { ConcreteCheck } from '../checks.js';
+import { registerCheckExpander, type ConcreteCheck } from '../checks.js';
 
 /** The checks shared/checks.ts expands; a type-only import, so no module cycle at run time. */
 export type ExpandedCheck = ConcreteCheck;
@@ -256,3 +256,6 @@ function indicatorChecks(s: SheetModel, l: FormLayout, decl: CheckDef): Expanded
   }
   return out;
 }
+
+// the 指标 declarations of a form expand here; checks.ts looks the kind up in its registry
+registerCheckExpander(INDICATOR_KIND, expandIndicators);

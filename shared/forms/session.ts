@@ -1,7 +1,7 @@
-/** Forms in a live PacketSession: the per-form report and switching the scoring profile. */
-import type { EditResult, PacketSession } from '../engine.js';
+/** Forms in a live PacketSession: the per-form report and the scoring profile in force. */
+import type { PacketSession } from '../engine.js';
 import { formLayout, keyCells } from './layout.js';
-import { GRADES, PROFILE_CHOICE_CELL, PROFILE_NAME, PROFILE_SHEET } from './profiles.js';
+import { GRADES, PROFILE_CHOICE_CELL, PROFILE_SHEET } from './profiles.js';
 import { SUMMARY_SHEET } from './summary.js';
 
 export interface FormReport {
@@ -69,13 +69,6 @@ export function formsReport(session: PacketSession): FormsReport {
 export function scoringProfile(session: PacketSession): string {
   const v = session.getValue(PROFILE_SHEET, PROFILE_CHOICE_CELL.row, PROFILE_CHOICE_CELL.col);
   return v === null ? '' : String(v);
-}
-
-/** Switch the packet's scoring profile (one undoable edit; meta 评分规则 follows). */
-export function setScoringProfile(session: PacketSession, code: string): EditResult {
-  const result = session.apply([{ sheet: PROFILE_SHEET, row: PROFILE_CHOICE_CELL.row, col: PROFILE_CHOICE_CELL.col, value: code }]);
-  if (!result.rejected.length) session.packet.meta[PROFILE_NAME] = code;
-  return result;
 }
 
 export { SUMMARY_SHEET };

@@ -8,6 +8,7 @@ import type { SheetModel } from '../model.js';
 import type { Bounds, SourceSheet, SourceValue } from './source.js';
 import { COL_LIMIT } from './source.js';
 import { cleanName, codePart, detectUnit, fold, headerAlias, headerCanon, labelKey, parseAmount, parseCode, textOf, type Unit } from './text.js';
+import { isSubjectCode } from '../subject-code.js';
 
 export interface Grid {
   name: string;
@@ -267,7 +268,7 @@ export function rowKey(g: Grid, p: Panel, r: number, state: CodeState): RowKey |
       state.kuan = code.length >= 5 ? code.slice(3, 5) : null;
     }
     if (!code) for (const c of p.codeCols) codeText ??= textCell(g.shown(r, c.col));
-    if (code && !/^\d{3}(\d{2}){0,2}$/.test(code)) code = null;
+    if (code && !isSubjectCode(code)) code = null;
   }
   const labelText = p.label ? textCell(g.shown(r, p.label.col)) : null;
   if (code) return { code, name: cleanName(labelText ?? rest) };

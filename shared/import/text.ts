@@ -4,6 +4,7 @@
  */
 import type { SourceValue } from './source.js';
 import { canonicalName, vocabulary } from './vocabulary.js';
+import { isSubjectCode } from '../subject-code.js';
 
 export type Unit = '元' | '千元' | '万元';
 
@@ -59,7 +60,7 @@ export function parseCode(v: SourceValue | undefined): { code: string; rest: str
   if (typeof v === 'number') {
     if (!Number.isInteger(v) || v < 100) return null;
     const s = String(v);
-    return /^\d{3}(\d{2}){0,2}$/.test(s) ? { code: s, rest: '' } : null;
+    return isSubjectCode(s) ? { code: s, rest: '' } : null;
   }
   const t = v.normalize('NFKC').trim();
   const parted = PARTED_CODE_RE.exec(t);

@@ -15,6 +15,7 @@ import { formLayout } from '../forms/layout.js';
 import type { Cell, CellValue, Packet, SheetModel } from '../model.js';
 import { readPacket, writePacket } from '../xlsx.js';
 import type { MergeRules, TransferRule, TransferSide } from './rules.js';
+import { isSubjectCode } from '../subject-code.js';
 
 export interface UnitInput {
   /** what the user chose (a file name); shown in messages and in 汇总说明 */
@@ -587,7 +588,7 @@ function diffPackets(prev: Packet, next: Packet, units: MergeResult['units'], ru
     const key = (s: SheetModel, r: number, c: number): string => {
       if (!tables.length) return `${r},${c}`;
       const code = codeText(s.cells[r]?.[tables[0].codeCol]?.v);
-      return /^\d{3}(\d{2}){0,2}$/.test(code) ? `${code}:${c}` : `${r},${c}`;
+      return isSubjectCode(code) ? `${code}:${c}` : `${r},${c}`;
     };
     const old = new Map<string, CellValue>();
     a.cells.forEach((row, r) => row.forEach((cell, c) => {

@@ -9,6 +9,7 @@ import type { NarrativeContext, Value } from './facts.js';
 import { formatNumber } from './numbers.js';
 import { normalizeText } from './text.js';
 import type { ReaderDef, ReaderTableDef } from './types.js';
+import { isSubjectCode } from '../subject-code.js';
 
 export type Level = '类' | '款' | '项';
 
@@ -172,7 +173,7 @@ export class SubjectCatalog {
       const c = cellText(s.getValue(t.sheet, r, code));
       const n = cellText(s.getValue(t.sheet, r, name));
       const isTotal = !c && /^合计$/.test(n);
-      if (!isTotal && !(/^\d{3}(\d{2}){0,2}$/.test(c) && n)) continue;
+      if (!isTotal && !(isSubjectCode(c) && n)) continue;
       const level: Level | undefined = isTotal ? undefined : c.length === 3 ? '类' : c.length === 5 ? '款' : '项';
       if (level) {
         const set = this.tableNames.get(level) ?? new Set<string>();

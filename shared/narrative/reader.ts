@@ -14,6 +14,7 @@ import { verifySlot, type DirectionWords } from './interval.js';
 import { parseStated } from './numbers.js';
 import { escapeRe, normalizeText, NUM } from './text.js';
 import type { NumberCheck, ReaderDef, SlotSpec } from './types.js';
+import { isSubjectCode } from '../subject-code.js';
 
 /** A finding about the text rather than one number: shares that do not add up, one figure given twice … */
 export interface TextFinding {
@@ -243,7 +244,7 @@ export class NarrativeReader {
     const after = s[q.end] ?? '';
     if (!q.unit && /^[.、．]$/.test(after) && !/\d/.test(s[q.end + 1] ?? '') && (q.start === 0 || /[（，。；：]/.test(before))) return true;
     if (!q.unit && before === '（' && after === '）') return true;
-    if (!q.unit && /^\d{3}(\d{2}){0,2}$/.test(q.text) && /[\u4e00-\u9fff]/.test(after)) return true;
+    if (!q.unit && isSubjectCode(q.text) && /[\u4e00-\u9fff]/.test(after)) return true;
     if (before === '第' || /[A-Za-z]/.test(before)) return true;
     return false;
   }

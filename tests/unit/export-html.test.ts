@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPacketHtml } from '../../shared/export/document.js';
 import { missingPartText, printNarrative } from '../../shared/export/narrative.js';
-import { formatCellText } from '../../shared/export/numfmt.js';
+import { formatCellText } from '../../shared/numfmt.js';
 import { readPdfOutline } from '../../shared/export/pdf-dests.js';
 import { renderSheet } from '../../shared/export/sheet-html.js';
 import type { Cell, CellStyle, SheetModel } from '../../shared/model.js';

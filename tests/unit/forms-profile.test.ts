@@ -1,9 +1,12 @@
 /** Scoring profiles are data chosen per packet: switching one changes 执行率得分 and 总分 exactly as expected. */
 import { describe, expect, it } from 'vitest';
 import { PacketSession } from '../../shared/engine.js';
-import { formsReport, PROFILE_SHEET, PROFILES, scoringProfile, setScoringProfile } from '../../shared/forms.js';
+import { formsReport, PROFILE_CHOICE_CELL, PROFILE_SHEET, PROFILES, scoringProfile } from '../../shared/forms.js';
 import { readPacket, writePacket } from '../../shared/xlsx.js';
 import { get, publishedForms, set, smallSession } from './forms-helpers.js';
+
+/** The profile is the choice cell of the 评分规则 sheet (as a finance bureau sets it in Excel): one ordinary edit. */
+const chooseProfile = (session: PacketSession, code: string) => session.apply([{ sheet: PROFILE_SHEET, ...PROFILE_CHOICE_CELL, value: code }]);
 
 const all = Array.from({ length: 72 }, (_x, i) => i + 1);
 const stepped = (rate: number) => (rate >= 100 ? 10 : rate >= 80 ? 7 : rate >= 60 ? 5 : 0);
@@ -40,9 +43,9 @@ describe('switching the profile', () => {
       expect(f.rateScore).toBe(stepped((f.B! / f.A!) * 100));
       expect(f.rateScore).toBe(pub[i].funds[0].score);
     });
-    const r = setScoringProfile(session, 'national');
+    const r = chooseProfile(session, 'national');
     expect(r.rejected).toEqual([]);
-    expect(session.packet.meta['评分规则']).toBe('national');
+    expect(scoringProfile(session)).toBe('national');
     const after = formsReport(session);
     after.forms.forEach((f, i) => {
       const national = round2(10 * Math.min(f.B! / f.A!, 1));
@@ -68,15 +71,14 @@ describe('switching the profile', () => {
     expect(get(session, F, 'H6')).toBe(2.5);
     set(session, F, 'F6', 15);
     expect(get(session, F, 'H6')).toBe(7.5);
-    setScoringProfile(session, 'national');
+    chooseProfile(session, 'national');
     expect(get(session, F, 'H6')).toBe(round2(15 * 24 / 37));
   });
 
   it('the choice survives save and reopen', async () => {
     const { session, sheets } = smallSession([2]);
-    setScoringProfile(session, 'national');
+    chooseProfile(session, 'national');
     const reopened = await readPacket(await writePacket(session.toPacket()));
-    expect(reopened.meta['评分规则']).toBe('national');
     const s = new PacketSession(reopened);
     expect(scoringProfile(s)).toBe('national');
     expect(get(s, sheets[0], 'H6')).toBe(4.76);

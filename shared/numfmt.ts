@@ -1,8 +1,14 @@
 /**
- * Cell text as Excel prints it, for the subset of number formats templates use (#,##0.00, 0, 0.00%,
- * #,##0.00####, sections split by ';'). Anything the subset cannot read prints as Excel's General.
+ * The one number formatter: a cell's text under its Excel number format, for the grid, the printed tables and
+ * the check messages alike (renderer/grid/format.ts, export/sheet-html.ts, format.ts formatMoney).
+ *
+ * It reads the subset of number formats templates use (#,##0.00, 0, 0.00%, #,##0.00####, sections split by ';');
+ * anything it cannot read shows as Excel's General. SheetJS's SSF was measured for this job and not taken: it
+ * refuses #,##0.00#### (the form amounts' own format: "unsupported format") and rounds -1234.5 under "0" to
+ * -1234 where Excel shows -1235. Rounding here is Excel's: on the 15 significant digits Excel keeps, half away
+ * from zero, so 1736.345 shows 1,736.35 as in Excel (binary toFixed says 1736.34).
  */
-import type { CellValue } from '../model.js';
+import type { CellValue } from './model.js';
 
 interface NumberSection {
   prefix: string;
@@ -57,10 +63,20 @@ function groupThousands(int: string): string {
   return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/** x with d decimals, rounded as Excel rounds what it shows: its 15 significant digits, half away from zero. */
+function excelFixed(x: number, d: number): string {
+  // beyond 15 digits there is nothing left to round (and the exponent trick would overflow)
+  if (!Number.isFinite(x) || Math.abs(x) >= 1e15) return x.toFixed(d);
+  const [mant, exp = '0'] = Math.abs(x).toPrecision(15).split('e');
+  const rounded = Math.round(Number(`${mant}e${Number(exp) + d}`));
+  const abs = Number(`${rounded}e-${d}`).toFixed(d);
+  return x < 0 ? `-${abs}` : abs;
+}
+
 function formatWith(n: number, sec: NumberSection): string {
   if (sec.literalOnly) return sec.prefix + sec.suffix;
   const x = sec.percent ? n * 100 : n;
-  let text = x.toFixed(sec.maxDecimals);
+  let text = excelFixed(x, sec.maxDecimals);
   if (sec.maxDecimals > sec.minDecimals) {
     // optional decimals (#): drop trailing zeros down to the required ones
     const [i, d = ''] = text.split('.');
