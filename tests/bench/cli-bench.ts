@@ -35,7 +35,7 @@ export async function run(): Promise<void> {
   const buildMs = await buildCli({ quiet: true });
   const away = mkdtempSync(join(tmpdir(), 'cli-bench-'));
   const bin = join(ROOT, 'bin', 'juesuan');
-  const tsx = (args: string[]) => [process.execPath, ['--no-warnings', '--import', 'tsx', join(ROOT, 'cli', 'main.ts'), ...args]] as const;
+  const tsx = (args: string[]): [string, string[]] => [process.execPath, ['--no-warnings', '--import', 'tsx', join(ROOT, 'cli', 'main.ts'), ...args]];
   try {
     const bare = series(runs, () => timed(process.execPath, ['-e', '0'], away, 0));
     const version = series(runs, () => timed(bin, ['--version'], away, 0));

@@ -18,6 +18,9 @@ interface PageUiState {
   sheets: { name: string; kind: string; title: string }[];
   selection: { sheet: string; row: number; col: number; row2: number; col2: number } | null;
   message: string;
+  messageKind: string;
+  status: string;
+  fileName: string;
 }
 
 declare global {
