@@ -36,7 +36,7 @@ declare global {
         session: { packet: { sheets: { name: string; cells: unknown[][] }[] } } | null;
       };
       hot(): HotInstance | null;
-      ui: { getState(): PageUiState };
+      ui: { getState(): PageUiState; subscribe(listener: (s: PageUiState) => void): () => void };
     };
     __juesuanPerf?: {
       loadedAt: number;
