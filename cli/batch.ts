@@ -57,12 +57,13 @@ export interface BatchStats {
 }
 
 /**
- * A worker thread running cli/batch-worker. Run from the TypeScript sources (bin/juesuan uses tsx), the worker
- * registers tsx itself first: a worker thread does not inherit the main thread's module hooks.
+ * A worker thread running cli/batch-worker: in the bundle (scripts/build-cli.mjs) dist-cli/batch-worker.mjs
+ * beside this code; run from the TypeScript sources (tsx), the worker registers tsx itself first: a worker
+ * thread does not inherit the main thread's module hooks.
  */
 function newWorker(): Worker {
   const limits = { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./batch-worker.js', import.meta.url), limits);
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./batch-worker.mjs', import.meta.url), limits);
   const entry = new URL('./batch-worker.ts', import.meta.url).href;
   const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(boot, { ...limits, eval: true });

@@ -5,7 +5,11 @@
  * building the engine) has a time limit: a packet's own formulas are untrusted input, and the worst they can
  * do is a refusal with exit 2 and a Chinese message, never a V8 abort of the whole process.
  * JUESUAN_HEAP_MB and JUESUAN_PHASE_LIMIT_MS change the limits (tests, very large packets).
+ *
+ * This file is the bundle's entry (dist-cli/main.mjs, scripts/build-cli.mjs) and stays light: `--version`,
+ * `--help` and usage errors answer without a worker, ExcelJS or HyperFormula.
  */
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { COMMANDS, usage } from './commands.js';
 import { LIMITS } from '../shared/safety/limits.js';
@@ -74,8 +78,21 @@ function runInWorker(cmd: string, args: string[]): Promise<number> {
   });
 }
 
+/** The package's version; package.json is one folder up from both cli/ and dist-cli/. */
+function version(): string {
+  try {
+    return String((JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown }).version ?? '未知');
+  } catch {
+    return '未知';
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (cmd === '--version' || cmd === '-v' || cmd === 'version') {
+    process.stdout.write(`juesuan ${version()}\n`);
+    return 0;
+  }
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     process.stdout.write(usage() + '\n');
     return cmd ? 0 : EXIT_UNREADABLE;

@@ -20,24 +20,33 @@ export function failureText(e: unknown): string {
   return `错误：程序内部出错（${String((e as Error)?.message ?? e).split('\n')[0].slice(0, 300)}）。请将此信息反馈给开发者。\n`;
 }
 
+type Command = { run(args: string[]): Promise<number> };
+
+/**
+ * Each command's module, imported only when it runs. Literal import paths: esbuild bundles them
+ * (scripts/build-cli.mjs), each into its own chunk, so `check` never loads the PDF printer.
+ */
+const LOADERS: Record<string, () => Promise<Command>> = {
+  check: () => import('./check.js'),
+  merge: () => import('./merge.js'),
+  forms: () => import('./forms.js'),
+  import: () => import('./import.js'),
+  narrative: () => import('./narrative.js'),
+  'narrative-check': () => import('./narrative-check.js'),
+  sets: () => import('./sets.js'),
+  new: () => import('./new.js'),
+  'new-year': () => import('./new-year.js'),
+  export: () => import('./export.js'),
+};
+
 export async function runCommand(cmd: string, args: string[]): Promise<number> {
-  const entry = COMMANDS[cmd];
-  if (!entry) {
+  const load = COMMANDS[cmd] ? LOADERS[cmd] : undefined;
+  if (!load) {
     process.stderr.write(`未知命令「${cmd}」。\n${usage()}\n`);
     return EXIT_UNREADABLE;
   }
   try {
-    let mod: { run(args: string[]): Promise<number> };
-    try {
-      mod = await import(entry.file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes(entry.file.slice(2))) {
-        process.stderr.write(`命令「${cmd}」在此版本中尚未提供。\n`);
-        return EXIT_UNREADABLE;
-      }
-      throw e;
-    }
-    return await mod.run(args);
+    return await (await load()).run(args);
   } catch (e) {
     process.stderr.write(failureText(e));
     return EXIT_UNREADABLE;

@@ -58,7 +58,9 @@ function SetChooser() {
 function Loading() {
   const status = useUi((s) => s.status);
   const err = useUi((s) => s.loadError);
-  if (status === 'loading') return <div className="splash">正在打开公开包…</div>;
+  const note = useUi((s) => s.message);
+  // while opening, the message says what takes long (a costly packet is tried in a worker first)
+  if (status === 'loading') return <div className="splash">正在打开公开包…{note && <p data-testid="load-progress">{note}</p>}</div>;
   return (
     <div className="splash">
       {status === 'error' && <p className="load-error" data-testid="load-error">{err}</p>}

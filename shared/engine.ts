@@ -20,7 +20,8 @@ import './catalog/checks.js';
 import { isCellKind, isNumericKind, parseByKind, refusal, type CellKind } from './kinds.js';
 import { capPlaceholder } from './safety/formulas.js';
 import { LIMITS } from './safety/limits.js';
-import type { Cell, CellValue, CheckDef, Packet, Severity, SheetModel } from './model.js';
+import type { Cell, CellValue, CheckDef, Packet, Severity, SheetExtras, SheetModel } from './model.js';
+import { shiftKeptRows } from './sheet-extras.js';
 
 export interface Finding {
   rule: string;
@@ -91,6 +92,7 @@ interface ModelRows {
   cells: (Cell | null)[][];
   heights: (number | undefined)[];
   merges: string[];
+  keep?: SheetExtras;
 }
 
 const FORMULA_GROUP = '__审核';
@@ -695,7 +697,7 @@ export class PacketSession {
   }
 
   private snapshotRows(s: SheetModel): ModelRows {
-    return { cells: s.cells.map((r) => r.map((c) => (c ? { ...c } : null))), heights: [...s.rowHeights], merges: [...s.merges] };
+    return { cells: s.cells.map((r) => r.map((c) => (c ? { ...c } : null))), heights: [...s.rowHeights], merges: [...s.merges], keep: s.keep };
   }
 
   // ---- undo / redo ----
@@ -995,18 +997,21 @@ export function insertModelRows(s: SheetModel, row: number, count: number, likeR
   s.cells.splice(row, 0, ...rows);
   s.rowHeights.splice(row, 0, ...Array.from({ length: count }, () => s.rowHeights[row] ?? s.rowHeights[row - 1]));
   s.merges = shiftMerges(s.merges, row, count);
+  if (s.keep) s.keep = shiftKeptRows(s.keep, row, count);
 }
 
 export function removeModelRows(s: SheetModel, row: number, count: number): void {
   s.cells.splice(row, count);
   s.rowHeights.splice(row, count);
   s.merges = shiftMerges(s.merges, row, -count);
+  if (s.keep) s.keep = shiftKeptRows(s.keep, row, -count);
 }
 
 function restoreRows(s: SheetModel, snap: ModelRows): void {
   s.cells = snap.cells.map((r) => r.map((c) => (c ? { ...c } : null)));
   s.rowHeights = [...snap.heights];
   s.merges = [...snap.merges];
+  s.keep = snap.keep;
 }
 
 export { quoteSheet, splitLocate };

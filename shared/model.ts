@@ -62,7 +62,7 @@ export interface SheetModel {
 
 /**
  * Sheet features the app neither shows nor edits, kept as the file had them so that saving or exporting a
- * packet loses nothing: addresses are as read (row insertions in the app do not move them).
+ * packet loses nothing. Row insertions and removals in the app move their addresses (shared/sheet-extras.ts).
  */
 export interface SheetExtras {
   /** ARGB */

@@ -4,15 +4,15 @@
  * 批量审核: choose a folder (or files) → a sortable row per unit and the 审核汇总.xlsx to save. Both run the
  * shared code the command line runs (shared/merge), on the same engine; nothing is checked twice differently.
  */
+import { useEffect, useState } from 'react';
 import { create } from 'zustand';
 import { PacketError } from '../../shared/index';
-import { mergePackets, type MergeResult } from '../../shared/merge/merge';
-import { reviewOrExplain, reviewWorkbook, type ReviewRow, type UnitReview } from '../../shared/merge/review';
-import { parseMergeRules, type MergeRules } from '../../shared/merge/rules';
-import { readPacket } from '../../shared/xlsx';
-import { mergeRulesOf } from '../sets';
+import type { MergeResult } from '../../shared/merge/merge';
+import { reviewWorkbook, type ReviewRow, type UnitReview } from '../../shared/merge/review';
 import { controller } from '../state/controller';
+import { lastRunner, mergeInWorker, reviewFiles } from '../state/merge-jobs';
 import { say } from '../state/store';
+import { runMergeJob } from '../state/merge-rules';
 import { ProgressBar } from './ImportDialog';
 
 interface Picked {
@@ -26,6 +26,10 @@ interface MergeUi {
   open: null | 'merge' | 'review';
   busy: boolean;
   progress: { done: number; total: number } | null;
+  /** when the running 汇总 started (the elapsed time shown while it runs) */
+  startedAt: number;
+  /** where the last job ran (merge-jobs.ts): 'worker', or 'main' where no worker could start */
+  runner: string;
   error: string;
   units: Picked[];
   main: number;
@@ -37,7 +41,7 @@ interface MergeUi {
 }
 
 const initial = (): Omit<MergeUi, 'open'> => ({
-  busy: false, progress: null, error: '', units: [], main: 0, name: '', previous: null, result: null, rows: [], sort: { key: 'errors', desc: true },
+  busy: false, progress: null, startedAt: 0, runner: '', error: '', units: [], main: 0, name: '', previous: null, result: null, rows: [], sort: { key: 'errors', desc: true },
 });
 
 export const useMerge = create<MergeUi>(() => ({ open: null, ...initial() }));
@@ -61,15 +65,6 @@ async function readFiles(list: FileList | null): Promise<Picked[]> {
 }
 
 const message = (e: unknown, what: string) => (e instanceof PacketError ? e.message : `${what}：${(e as Error)?.message ?? String(e)}`);
-/** let the browser paint the progress before the next long step */
-const breathe = () => new Promise<void>((r) => setTimeout(r, 0));
-
-function rulesFor(meta: Record<string, string>): MergeRules {
-  const set = meta['模板套'] ?? '';
-  const json = mergeRulesOf(set);
-  if (!json) throw new PacketError(`模板套「${set || '（未注明）'}」没有随本软件提供的汇总规则，无法汇总。`);
-  return parseMergeRules(json);
-}
 
 async function runMerge(): Promise<void> {
   const st = useMerge.getState();
@@ -77,16 +72,17 @@ async function runMerge(): Promise<void> {
     useMerge.setState({ error: '请至少选择两个单位的公开包（本级和下属单位）。' });
     return;
   }
-  useMerge.setState({ busy: true, error: '', result: null });
-  await breathe();
+  useMerge.setState({ busy: true, error: '', result: null, startedAt: Date.now() });
   try {
-    const main = await readPacket(st.units[st.main].bytes, `单位公开包「${st.units[st.main].name}」`);
-    const result = await mergePackets(st.units.map((u) => ({ label: u.name, bytes: u.bytes })), rulesFor(main.meta), {
+    // in a worker: the page keeps painting (the elapsed time below ticks) while the units are read and summed
+    const job = {
+      units: st.units.map((u) => ({ label: u.name, bytes: u.bytes })),
       main: st.main,
       ...(st.name.trim() ? { departmentName: st.name.trim() } : {}),
       ...(st.previous ? { previous: st.previous.bytes } : {}),
-    });
-    useMerge.setState({ busy: false, result });
+    };
+    const result = await mergeInWorker(job, runMergeJob);
+    useMerge.setState({ busy: false, result, runner: lastRunner });
   } catch (e) {
     useMerge.setState({ busy: false, error: message(e, '汇总失败') });
   }
@@ -98,14 +94,11 @@ async function runReview(files: Picked[]): Promise<void> {
     return;
   }
   useMerge.setState({ busy: true, error: '', rows: [], progress: { done: 0, total: files.length } });
-  const rows: ReviewRow[] = [];
-  for (const f of files) {
-    await breathe();
-    if (useMerge.getState().open !== 'review') return; // closed meanwhile
-    rows.push(await reviewOrExplain(f.bytes, f.name));
-    useMerge.setState({ rows: [...rows], progress: { done: rows.length, total: files.length } });
-  }
-  useMerge.setState({ busy: false });
+  const stopped = () => useMerge.getState().open !== 'review'; // closed meanwhile
+  const rows = await reviewFiles(files, (sofar, done) => {
+    if (!stopped()) useMerge.setState({ rows: sofar, progress: { done, total: files.length } });
+  }, stopped);
+  if (!stopped()) useMerge.setState({ busy: false, rows, runner: lastRunner });
 }
 
 function deptFileName(r: MergeResult): string {
@@ -167,7 +160,7 @@ function MergeView() {
             onChange={(e) => void readFiles(e.target.files).then((p) => useMerge.setState({ previous: p[0] ?? null, result: null }))} />
         </label>
       </div>
-      {st.busy && <p data-testid="merge-busy">正在汇总并审核……</p>}
+      {st.busy && <p data-testid="merge-busy">正在汇总并审核……<Elapsed since={st.startedAt} /></p>}
       {r && (
         <div className="merge-result" data-testid="merge-result">
           <p data-testid="merge-summary">
@@ -294,13 +287,24 @@ function ReviewView() {
   );
 }
 
+/** seconds since `since`, ticking: the 汇总 runs in a worker and the page keeps counting */
+function Elapsed({ since }: { since: number }) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(t);
+  }, []);
+  return <span data-testid="merge-elapsed">（已用 {Math.max(0, Math.floor((now - since) / 1000))} 秒）</span>;
+}
+
 export function MergeDialog() {
   const open = useMerge((s) => s.open);
   const error = useMerge((s) => s.error);
+  const runner = useMerge((s) => s.runner);
   if (!open) return null;
   return (
     <div className="modal-backdrop">
-      <div className="modal merge-dialog" role="dialog" aria-label={open === 'merge' ? '汇总' : '批量审核'} data-testid={`${open}-dialog`}>
+      <div className="modal merge-dialog" role="dialog" aria-label={open === 'merge' ? '汇总' : '批量审核'} data-testid={`${open}-dialog`} data-runner={runner}>
         <h3>{open === 'merge' ? '汇总：本级和下属单位 → 部门公开包' : '批量审核'}</h3>
         {open === 'merge' ? <MergeView /> : <ReviewView />}
         {error && <p className="load-error" data-testid="merge-error">{error}</p>}

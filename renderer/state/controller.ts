@@ -10,6 +10,7 @@ import {
 } from '../../shared/index';
 import { Autosaver } from '../../shared/safety/index';
 import { lastWriter, packetBytes } from './packet-writer';
+import { checkEngineCost } from './engine-probe';
 import type { Host, OpenedFile } from '../host/host';
 import { perf } from '../perf';
 import { NARRATIVE_VIEW, say, useUi, type SheetEntry } from './store';
@@ -69,6 +70,8 @@ class Controller {
     try {
       packet = await readPacket(file.bytes, `文件「${file.name}」`);
       perf.phase('read-done');
+      // a packet whose formulas would compute for minutes is tried in a worker first (engine-probe.ts)
+      await checkEngineCost(packet, `文件「${file.name}」`, (m) => say(m));
     } catch (e) {
       this.failOpen(e);
       return;

@@ -53,8 +53,14 @@ export const LIMITS = {
   /** Excel's own limits on one formula: longer or deeper ones cannot come from Excel */
   maxFormulaLength: 8_192,
   maxFormulaDepth: 64,
-  /** wall-clock limit for one workbook load */
+  /** wall-clock limit for one workbook load, and for building its engine (the CLI's worker, the app's trial build) */
   loadTimeMs: 60_000,
+  /**
+   * Cell reads (shared/safety/engine-cost.ts: every formula charged for every cell its ranges cover) above
+   * which the app first builds the engine in a Web Worker under loadTimeMs before building it on the page's
+   * main thread. The reference packet reads about 520,000; twenty times that stays on the direct path.
+   */
+  engineProbeFromReads: 10_000_000,
 } as const;
 
 export type Limits = { -readonly [K in keyof typeof LIMITS]: number };

@@ -18,6 +18,9 @@ interface PageUiState {
   sheets: { name: string; kind: string; title: string }[];
   selection: { sheet: string; row: number; col: number; row2: number; col2: number } | null;
   message: string;
+  messageKind: string;
+  status: string;
+  fileName: string;
 }
 
 declare global {
@@ -33,7 +36,7 @@ declare global {
         session: { packet: { sheets: { name: string; cells: unknown[][] }[] } } | null;
       };
       hot(): HotInstance | null;
-      ui: { getState(): PageUiState };
+      ui: { getState(): PageUiState; subscribe(listener: (s: PageUiState) => void): () => void };
     };
     __juesuanPerf?: {
       loadedAt: number;

@@ -5,8 +5,9 @@
  * dies by a signal (a hang is killed by the time limit and counts as a failure; unbounded memory aborts
  * the process and counts as one too).
  *
- * The command-line sweep costs about 1 s of CPU per file (process start-up: tsx, ExcelJS, HyperFormula),
- * spread over one process per core. In CI (CI=true) or with JUESUAN_HOSTILE_CLI=full it sweeps every file and
+ * The command-line sweep runs the bundled CLI (dist-cli/, built by `pretest` or by bin/juesuan itself):
+ * about 0.15 s of CPU to start a process, the rest is the file's own reading and checking, spread over one
+ * process per core. In CI (CI=true) or with JUESUAN_HOSTILE_CLI=full it sweeps every file and
  * writes its wall time, per-file times and peak memory to tests/bench/results/hostile.json; otherwise it
  * sweeps a fast sample: every file of the issue-18 classes and the first two of every other category
  * (in-process, every crafted file and a quarter of the mutations). JUESUAN_JOBS sets the number of
