@@ -132,7 +132,7 @@ export function narrativeSheets(a: NarrativeSheetArgs): { sheets: SheetModel[]; 
       g.set(r, 1, { v: cl.name, s: S.text });
       g.set(r, 2, { ...(filled ? { v: cl.reference } : {}), input: true, s: S.money });
       const row04 = find04(a.sheets, cl.name);
-      g.set(r, 3, row04 === null ? { v: 0, s: S.money } : { f: `公开04表!F${row04 + 1}`, s: S.money });
+      g.set(r, 3, row04 === null ? { v: 0, s: S.money } : { f: `N(公开04表!F${row04 + 1})`, s: S.money });
       g.set(r, 4, { f: `IF(N(C${r + 1})=0,"",ROUND(D${r + 1}/C${r + 1}*100,2))`, s: S.score });
       g.set(r, 5, { ...(filled && cl.reason ? { v: cl.reason } : {}), input: true, s: S.inputText });
     });
