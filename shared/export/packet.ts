@@ -10,7 +10,7 @@ import { generateNarrative, narrativeDocx, type NarrativeDoc, type NarrativeTemp
 import { printNarrative, type PacketNarrative } from './narrative.js';
 import { printPacketPdf, type ExportProgress, type PacketPdf, type PdfPrinter } from './pdf.js';
 import { exportTableWorkbooks, exportWorkbook } from './workbook.js';
-import { exportPublicWorkbook, type PublishDeclaration } from './public.js';
+import { exportPublicWorkbook, publicPrintPacket, type PublishDeclaration } from './public.js';
 
 export const EXPORT_FILES = { workbook: '决算公开表.xlsx', narrative: '情况说明.docx', pdf: '公开包.pdf', perTableDir: '分表' } as const;
 
@@ -102,7 +102,8 @@ export async function exportPacket(session: PacketSession, opts: PacketExportOpt
     const own = typeof opts.printer === 'function';
     const printer: ClosablePrinter = typeof opts.printer === 'function' ? await opts.printer() : opts.printer;
     try {
-      pdf = await printPacketPdf({ packet, narrative, date: opts.date }, printer, (p) => progress({ fraction: 0.2 + p.fraction * 0.8, message: p.message }));
+      const printed = opts.public ? publicPrintPacket(packet, opts.public.fallback) : packet;
+      pdf = await printPacketPdf({ packet: printed, narrative, date: opts.date }, printer, (p) => progress({ fraction: 0.2 + p.fraction * 0.8, message: p.message }));
     } finally {
       if (own) await printer.close?.();
     }

@@ -134,6 +134,16 @@ export function publicPacket(packet: Packet, fallback?: PublishDeclaration): Pac
   return { ...rest, sheets, checks: [], meta: {} };
 }
 
+/**
+ * The packet as the public PDF prints it: the sheets not published are hidden (the printer prints visible
+ * sheets only), so working sheets such as 绩效自评汇总 — which the publication does not have — stay out. 概况 stays:
+ * it stands in for 第一部分 when the narrative cannot be generated.
+ */
+export function publicPrintPacket(packet: Packet, fallback?: PublishDeclaration): Packet {
+  const keep = new Set(publicSheets(packet, fallback).map((s) => s.name));
+  return { ...packet, sheets: packet.sheets.map((s) => (s.hidden || keep.has(s.name) || s.kind === 'overview' ? s : { ...s, hidden: true })) };
+}
+
 /** The 公开包 workbook (决算公开表.xlsx of 导出公开包). */
 export async function exportPublicWorkbook(packet: Packet, fallback?: PublishDeclaration): Promise<Uint8Array> {
   const pub = publicPacket(packet, fallback);
