@@ -545,7 +545,7 @@ function table09(filled: boolean): SheetModel {
 
 function table10(filled: boolean): SheetModel {
   const T = '公开10表';
-  const b = new SheetBuilder(T, [44, 11, 19]);
+  const b = new SheetBuilder(T, [52, 11, 19]);
   const r = b.header('国有资产占用情况表', T, '单位：台、辆、套');
   ['项 目', '栏次', '决算数'].forEach((h, c) => b.text(r, c, h, S.head));
   const first = r + 1;
