@@ -1,14 +1,19 @@
 /**
- * bin/juesuan export <packet.xlsx> --out <目录> [--force] [--per-table] [--no-checks]
- * Writes 决算公开表.xlsx (every table and form, template formatting and print setup, formulas with cached
- * results), 情况说明.docx and 公开包.pdf (cover, 目录 with page numbers, all parts) into the folder; with
- * --per-table also 分表/公开01表.xlsx …. Refuses (exit 1) while the packet has errors, unless --force.
+ * bin/juesuan export <packet.xlsx> --out <目录> [--force] [--per-table] [--full [--no-checks]]
+ * Writes the public packet: 决算公开表.xlsx (only the sheets the template set declares as published — the ten
+ * tables and the forms — with print areas and page-number footers, no working or hidden sheets), 情况说明.docx
+ * and 公开包.pdf (cover, 目录 with page numbers, all parts) into the folder; with --per-table also
+ * 分表/公开01表.xlsx …; with --full the workbook keeps every sheet (as 保存 does; --no-checks leaves out the
+ * hidden 审核 sheets). Refuses (exit 1) while the packet has errors, unless --force; lists the 提示 that have
+ * no 出错说明 (they do not stop the command line: the reviewer sees them in the 审核报告).
  * Every file is written to a temporary file in the same folder and renamed into place.
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PacketError } from '../shared/errors.js';
-import { exportErrors, exportPacket } from '../shared/export/packet.js';
+import { exportPacket } from '../shared/export/packet.js';
+import { exportGate } from '../shared/report/explanations.js';
+import { publishFor } from './publish.js';
 import type { ExportProgress } from '../shared/export/pdf.js';
 import type { NarrativeTemplate } from '../shared/narrative/types.js';
 import { saveAtomic } from '../node/atomic-save.js';
@@ -17,7 +22,7 @@ import { findingsText } from './check.js';
 import { buildSession, EXIT_FINDINGS, EXIT_OK, fail, openPacket, parseArgs, UsageError } from './io.js';
 import { templateFor } from './narrative.js';
 
-const SWITCHES = ['force', 'per-table', 'no-checks'];
+const SWITCHES = ['force', 'per-table', 'no-checks', 'full'];
 
 
 function size(bytes: Uint8Array): string {
@@ -34,7 +39,8 @@ export async function run(args: string[]): Promise<number> {
   const packet = await openPacket(positional[0]);
   const session = await buildSession(packet);
   const findings = session.findings();
-  const errors = exportErrors(session);
+  const gate = exportGate(session, findings);
+  const errors = gate.errors;
   if (errors.length) {
     // the error lines as `check` prints them, without its summary line (which would count only these)
     out(findingsText(errors).split('\n').slice(0, -1).join('\n'));
@@ -44,6 +50,11 @@ export async function run(args: string[]): Promise<number> {
       return EXIT_FINDINGS;
     }
     out(`公开包还有 ${errors.length} 个错误，已按 --force 继续导出。`);
+  }
+
+  if (gate.unexplained.length) {
+    out(`注意：有 ${gate.unexplained.length} 个提示没有出错说明${gate.stale.length ? `（其中 ${gate.stale.length} 个的说明因数字变化待复核）` : ''}，报送前请在「审核结果」中写明，或用 check --report 查看：`);
+    for (const f of gate.unexplained) out(`  [提示] ${f.sheet}${f.cells.length ? ' ' + f.cells.join(',') : ''}  ${f.message}`);
   }
 
   try {
@@ -62,8 +73,11 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const progress = process.stderr.isTTY ? (p: ExportProgress) => process.stderr.write(`[${Math.round(p.fraction * 100)}%] ${p.message}\n`) : undefined;
+  const full = !!flags.full;
+  if (flags['no-checks'] && !full) throw new UsageError('--no-checks 只能与 --full 一起用（公开包本来就不含审核表）');
   const result = await exportPacket(session, {
     includeChecks: !flags['no-checks'],
+    ...(full ? {} : { public: { fallback: publishFor(packet) } }),
     perTable: !!flags['per-table'],
     narrativeTemplate,
     printer: () => openPdfPrinter(),
@@ -72,7 +86,7 @@ export async function run(args: string[]): Promise<number> {
       const path = join(outDir, a.name);
       mkdirSync(dirname(path), { recursive: true });
       await saveAtomic(path, a.bytes, { backup: false });
-      if (a.kind === 'workbook') out(`已写出 ${path}（${size(a.bytes)}${flags['no-checks'] ? '，不含审核表' : ''}）`);
+      if (a.kind === 'workbook') out(`已写出 ${path}（${size(a.bytes)}，${full ? `全部工作表${flags['no-checks'] ? '，不含审核表' : ''}` : '公开包：只含公开的表'}）`);
       else if (a.kind === 'pdf') out(`已写出 ${path}（共 ${a.pdf.pageCount} 页，${size(a.bytes)}）`);
       else out(`已写出 ${path}（${size(a.bytes)}）`);
     },

@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { a1, colIndex } from '../shared/a1.js';
-import type { Cell, CellStyle, CheckDef, DefinedName, Packet, SheetModel } from '../shared/model.js';
+import { PUBLIC_SHEETS_KEY, type Cell, type CellStyle, type CheckDef, type DefinedName, type Packet, type SheetModel } from '../shared/model.js';
 import { writePacket } from '../shared/xlsx.js';
 import { PacketSession } from '../shared/engine.js';
 import { narrativeSheets, type NarrativeInputs } from '../shared/narrative/sheets.js';
@@ -365,7 +365,8 @@ function table04(filled: boolean): SheetModel {
     const [code, nm] = CLASSES[line - 1];
     b.text(row, 3, `${CN[line - 1]}、${nm}`, S.text);
     b.text(row, 4, line + 32, S.center);
-    b.formula(row, 5, `SUM(G${row + 1}:I${row + 1})`);
+    // blank where the publication leaves it blank (no figure in any of the three columns), not 0.00
+    b.formula(row, 5, `IF(COUNT(G${row + 1}:I${row + 1})=0,"",SUM(G${row + 1}:I${row + 1}))`);
     b.input(row, 6, filled ? classAmount(code, ref.t05, 0) : null);
     b.input(row, 7, filled ? (code === '212' ? 681.72 : null) : null);
     b.input(row, 8, null);
@@ -391,7 +392,7 @@ function table04(filled: boolean): SheetModel {
   b.input(tb, 7, v(681.72), S.moneyBold);
   b.input(tb, 8, null, S.moneyBold);
   b.input(tb + 1, 2, null);
-  b.formula(tb + 1, 5, `SUM(G${tb + 2}:I${tb + 2})`);
+  b.formula(tb + 1, 5, `IF(COUNT(G${tb + 2}:I${tb + 2})=0,"",SUM(G${tb + 2}:I${tb + 2}))`);
   for (const c of [6, 7, 8]) b.input(tb + 1, c, null);
   for (let k = 2; k <= 4; k++) {
     b.input(tb + k, 2, null);
@@ -547,7 +548,7 @@ function table09(filled: boolean): SheetModel {
 
 function table10(filled: boolean): SheetModel {
   const T = '公开10表';
-  const b = new SheetBuilder(T, [52, 8, 14]);
+  const b = new SheetBuilder(T, [52, 11, 19]);
   const r = b.header('国有资产占用情况表', T, '单位：台、辆、套');
   ['项 目', '栏次', '决算数'].forEach((h, c) => b.text(r, c, h, S.head));
   const first = r + 1;
@@ -640,7 +641,7 @@ function buildPacket(filled: boolean): Packet {
     checks: [...checks],
     names: [...names],
     meta: {
-      模板套: 'jiangxi-2024', 模板套名称: '江西省 2024 年度部门决算公开', 格式版本: '1', 评分规则: 'stepped',
+      模板套: 'jiangxi-2024', 模板套名称: '江西省 2024 年度部门决算公开', 格式版本: '1', 评分规则: 'stepped', [PUBLIC_SHEETS_KEY]: publishDeclaration(),
       ...Object.fromEntries(Object.entries(ROLES).map(([role, sheet]) => [`${TABLE_ROLE_KEY}${role}`, sheet])),
     },
   };
@@ -673,6 +674,12 @@ function emptyTableChecks(): void {
   add('公开06表', 'ABS(公开05表合计_D)+ABS(公开03表合计_D)<0.005', '基本支出为 {MAX(公开05表合计_D,公开03表合计_D)}', 'C6');
   add('公开07表', 'ABS(政府性基金本年支出)+ABS(政府性基金预算财政拨款收入)<0.005', '政府性基金预算财政拨款收入为 {政府性基金预算财政拨款收入}', 'C7');
   add('公开08表', 'ABS(公开04表!I33)+ABS(公开01表!C9)<0.005', '国有资本经营预算财政拨款为 {MAX(公开04表!I33,公开01表!C9)}', 'C6');
+}
+
+/** templates/<set>/publish.json: the sheets 导出公开包 carries, written into every packet's 公开包信息. */
+function publishDeclaration(): string {
+  const json = JSON.parse(readFileSync(`${DIR}/publish.json`, 'utf8')) as { 公开工作表: string[] };
+  return json.公开工作表.join(',');
 }
 
 async function main() {

@@ -119,10 +119,32 @@ export interface Packet {
   names: DefinedName[];
   /** key/value facts of the packet (模板套, 单位, 年度, 评分规则 …), kept in the hidden sheet 公开包信息 */
   meta: Record<string, string>;
+  /** the accountant's 出错说明 for 提示 that stay, kept in the hidden sheet 出错说明 (shared/report/explanations.ts) */
+  explanations?: Explanation[];
+}
+
+/** One 出错说明, keyed by the finding's rule, sheet and cells. */
+export interface Explanation {
+  rule: string;
+  sheet: string;
+  /** the finding's cells joined by ',' */
+  cells: string;
+  text: string;
+  /** of the finding's figures when the 说明 was written; another print now means 待复核 */
+  fingerprint: string;
+  /** the finding's message when the 说明 was written (what the user explained) */
+  message: string;
+  /** when written, "YYYY-MM-DD HH:MM" local time */
+  at: string;
 }
 
 export const CHECK_SHEET = '审核';
 export const META_SHEET = '公开包信息';
+export const EXPLAIN_SHEET = '出错说明';
+/** 公开包信息 key: the sheets an 导出公开包 carries (names, and 自评表 for every form), declared by the template set */
+export const PUBLIC_SHEETS_KEY = '公开工作表';
+/** 公开包信息 key: the date printed on the cover (YYYY-MM-DD); unset = the day of printing */
+export const COVER_DATE_KEY = '封面日期';
 
 export function sheetByName(packet: Packet, name: string): SheetModel | undefined {
   return packet.sheets.find((s) => s.name === name);

@@ -10,7 +10,7 @@ import { readZipDirectory } from './safety/zip-directory.js';
 import { slideFormula, splitMessage } from './formula.js';
 import { kindFromRoles, legacyKindOf, tableRoles } from './roles.js';
 import {
-  CHECK_SHEET, META_SHEET,
+  CHECK_SHEET, META_SHEET, EXPLAIN_SHEET, type Explanation,
   type Cell, type CellStyle, type CellValue, type CheckDef, type DefinedName, type Packet, type SheetExtras, type SheetKind, type SheetModel,
 } from './model.js';
 
@@ -354,14 +354,40 @@ export function packetFromWorkbook(wb: ExcelJS.Workbook, what = '公开包'): Pa
   const roles = tableRoles(meta);
   const sheets: SheetModel[] = [];
   for (const ws of wb.worksheets) {
-    if (ws === checkWs || ws === metaWs) continue;
+    if (ws === checkWs || ws === metaWs || ws.name === EXPLAIN_SHEET) continue;
     sheets.push(readSheet(ws, styles, roles));
   }
   const names: DefinedName[] = [];
   for (const dn of wb.definedNames.model as { name: string; ranges: string[] }[]) {
     if (dn.ranges.length === 1 && !dn.name.startsWith('_xlnm')) names.push({ name: dn.name, ref: dn.ranges[0] });
   }
-  return { sheets, styles: styles.styles, checks: readChecks(checkWs), names, meta };
+  const explainWs = wb.getWorksheet(EXPLAIN_SHEET);
+  const explanations = explainWs ? readExplanations(explainWs) : undefined;
+  return { sheets, styles: styles.styles, checks: readChecks(checkWs), names, meta, ...(explanations ? { explanations } : {}) };
+}
+
+const EXPLAIN_HEADER = ['编号', '工作表', '单元格', '出错说明', '指纹', '审核说明（填写时）', '填写时间'];
+
+function readExplanations(ws: ExcelJS.Worksheet): Explanation[] {
+  const out: Explanation[] = [];
+  ws.eachRow((row, r) => {
+    if (r === 1) return;
+    const get = (c: number) => text(row.getCell(c).value);
+    const rule = get(1).trim();
+    const body = get(4).trim();
+    if (!rule || !body) return;
+    out.push({ rule, sheet: get(2).trim(), cells: get(3).trim(), text: body, fingerprint: get(5).trim(), message: get(6), at: get(7).trim() });
+  });
+  return out;
+}
+
+function writeExplanations(wb: ExcelJS.Workbook, list: Explanation[]): void {
+  const ws = wb.addWorksheet(EXPLAIN_SHEET, { state: 'hidden' });
+  ws.addRow(EXPLAIN_HEADER);
+  for (const e of list) ws.addRow([e.rule, e.sheet, e.cells, e.text, e.fingerprint, e.message, e.at]);
+  // text columns: a 说明 such as "=见附件" or "0.01" is words, not a formula or a number
+  for (const c of [1, 2, 3, 4, 5, 6, 7]) ws.getColumn(c).numFmt = '@';
+  [10, 16, 14, 60, 10, 60, 16].forEach((w, i) => (ws.getColumn(i + 1).width = w));
 }
 
 function readSheet(ws: ExcelJS.Worksheet, styles: StyleTable, roles: Map<string, string>): SheetModel {
@@ -549,6 +575,7 @@ export function workbookFromPacket(packet: Packet, opts: WriteOptions = {}): Exc
     for (const [k, v] of Object.entries(packet.meta)) mw.addRow([k, v]);
     mw.getColumn(1).width = 20;
     mw.getColumn(2).width = 60;
+    if (packet.explanations?.length) writeExplanations(wb, packet.explanations);
   }
   const written = new Set(wb.worksheets.map((w) => w.name));
   for (const n of packet.names) {

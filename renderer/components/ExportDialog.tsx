@@ -4,9 +4,10 @@
  * prints that iframe. The browser cannot make a PDF itself, so the PDF file is the Electron shell's job.
  */
 import { create } from 'zustand';
-import { buildPacketHtml, exportErrors, exportWorkbook, printNarrative, safeFileName } from '../../shared/export/index';
+import { buildPacketHtml, exportWorkbook, printNarrative, safeFileName } from '../../shared/export/index';
 import { generateNarrative } from '../../shared/narrative/index';
 import { templateForPacket } from './NarrativeSlot';
+import { exportGate } from '../../shared/report/index';
 import { controller } from '../state/controller';
 import { say } from '../state/store';
 import { ProgressBar } from './ImportDialog';
@@ -14,11 +15,13 @@ import { ProgressBar } from './ImportDialog';
 interface ExportState {
   /** the errors gate: how many errors remain, waiting for 仍要导出 / 取消 */
   confirmErrors: number;
+  /** 提示 without a current 出错说明 (an explained 提示 does not count; shared/report/explanations.ts) */
+  confirmUnexplained: number;
   progress: { fraction: number; message: string } | null;
   preview: string | null;
 }
 
-export const useExport = create<ExportState>(() => ({ confirmErrors: 0, progress: null, preview: null }));
+export const useExport = create<ExportState>(() => ({ confirmErrors: 0, confirmUnexplained: 0, progress: null, preview: null }));
 
 /** Let React paint the progress bar between the steps. */
 const paint = () => new Promise<void>((res) => setTimeout(res, 0));
@@ -26,9 +29,9 @@ const paint = () => new Promise<void>((res) => setTimeout(res, 0));
 export async function startExport(): Promise<void> {
   const s = controller.session;
   if (!s) return;
-  const errors = exportErrors(s).length;
-  if (errors) {
-    useExport.setState({ confirmErrors: errors });
+  const gate = exportGate(s);
+  if (gate.errors.length || gate.unexplained.length) {
+    useExport.setState({ confirmErrors: gate.errors.length, confirmUnexplained: gate.unexplained.length });
     return;
   }
   await runExport();
@@ -37,7 +40,7 @@ export async function startExport(): Promise<void> {
 async function runExport(): Promise<void> {
   const s = controller.session;
   const host = controller.host;
-  useExport.setState({ confirmErrors: 0 });
+  useExport.setState({ confirmErrors: 0, confirmUnexplained: 0 });
   if (!s || !host) return;
   const step = async (fraction: number, message: string) => {
     useExport.setState({ progress: { fraction, message } });
@@ -102,17 +105,21 @@ function printFrame(): void {
 }
 
 export function ExportDialogs() {
-  const { confirmErrors, progress, preview } = useExport();
+  const { confirmErrors, confirmUnexplained, progress, preview } = useExport();
   return (
     <>
-      {confirmErrors > 0 && (
+      {(confirmErrors > 0 || confirmUnexplained > 0) && (
         <div className="modal-backdrop">
           <div className="modal" role="dialog" aria-label="导出确认" data-testid="export-confirm">
             <h3>导出</h3>
-            <p>公开包还有 <b data-testid="export-error-count">{confirmErrors}</b> 个错误，导出的表格会带着这些错误。仍要导出吗？</p>
+            <p>
+              公开包还有 <b data-testid="export-error-count">{confirmErrors}</b> 个错误
+              {confirmUnexplained > 0 && <>、<b data-testid="export-unexplained-count">{confirmUnexplained}</b> 个没有出错说明的提示（在「审核结果」中写出错说明后不再计入）</>}
+              ，导出的表格会带着这些问题。仍要导出吗？
+            </p>
             <div className="modal-buttons">
               <button type="button" data-testid="export-anyway" onClick={() => void runExport()}>仍要导出</button>
-              <button type="button" onClick={() => useExport.setState({ confirmErrors: 0 })}>取消</button>
+              <button type="button" onClick={() => useExport.setState({ confirmErrors: 0, confirmUnexplained: 0 })}>取消</button>
             </div>
           </div>
         </div>

@@ -5,6 +5,7 @@ import { useUi } from '../state/store';
 import { openRecalc } from './RecalcDialog';
 import { openMergeDialog } from './MergeDialog';
 import { openNewYear } from './NewYearDialog';
+import { runFullAudit } from './ChecksPanel';
 
 function B({ cmd, label, title, disabled }: { cmd: MenuCommand; label: string; title: string; disabled?: boolean }) {
   return (
@@ -52,6 +53,9 @@ export function Toolbar() {
       <span className="group">
         <button type="button" data-testid="recalc" onClick={() => openRecalc()} title="运算（全部重算）：按运算公式重算所有合计、类款、执行率；尾数差先列出，由您决定是否重算；可撤销">
           运算
+        </button>
+        <button type="button" data-testid="full-audit" onClick={() => void runFullAudit()} title="全审：重新审核整个公开包，写出审核报告（每条审核结果按表列出，含级别、单元格和出错说明）">
+          全审
         </button>
         <button type="button" className={checksOpen ? 'on' : ''} onClick={() => void runCommand('toggle-checks')} title="显示或隐藏审核结果">
           审核结果

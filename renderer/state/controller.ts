@@ -524,6 +524,20 @@ class Controller {
     }
   }
 
+  /**
+   * A change the engine does not see (an 出错说明, the cover date: packet data outside the cells) is still a
+   * change: the document is dirty, the title says so and the recovery file is written.
+   */
+  changedOutsideEngine(): void {
+    const s = this.session;
+    if (!s) return;
+    s.dirty = true;
+    const was = useUi.getState().dirty;
+    useUi.setState({ dirty: true });
+    if (!was) this.pushTitle();
+    this.autosaver?.changed();
+  }
+
   pushTitle(): void {
     const st = useUi.getState();
     this.host?.setDocumentState({ name: st.fileName || '决算公开助手', dirty: st.dirty });

@@ -8,6 +8,7 @@
  * each 目录 target landed (the PDF's named destinations), the second print carries the numbers. The numbers sit
  * in fixed-width boxes, so filling them in cannot move anything.
  */
+import { coverDate } from './cover.js';
 import { parseSheetRange } from '../a1.js';
 import type { Packet, SheetModel } from '../model.js';
 import { chineseDate, chineseNumber, esc, escLines, fontStack } from './html.js';
@@ -317,7 +318,7 @@ export function buildPacketHtml(input: PacketDocumentInput, pages?: PageMap): Pa
   const p4 = textPart('glossary', 'part-4', '第四部分 名词解释', 'p4', 'none');
   const p5 = textPart('attachment', 'part-5', '第五部分 附件', 'p5', 'subtitles');
 
-  const cover = `<div class="cover"><div class="unit">${esc(unit || '（单位名称未填）')}</div><div class="year">${esc(year || '（年度未填）')}年度部门决算</div><div class="date">${esc(chineseDate(input.date ?? new Date()))}</div></div>`;
+  const cover = `<div class="cover"><div class="unit">${esc(unit || '（单位名称未填）')}</div><div class="year">${esc(year || '（年度未填）')}年度部门决算</div><div class="date">${esc(chineseDate(input.date ?? coverDate(packet)))}</div></div>`;
 
   // the 目录 is built last (it lists every entry) but printed second
   const body = [cover, tocHtml(b.toc, pages, narrative.notes ?? []), p1, p1After, p2, p3, p4, p5].join('\n');

@@ -10,3 +10,6 @@ export { readPdfOutline, type PdfOutline } from './pdf-dests.js';
 export { formatCellText } from '../numfmt.js';
 export { missingPartText, printNarrative, PART_NAMES, type PacketNarrative, type NarrativePart, type NarrativeBlock, type NarrativePartKey } from './narrative.js';
 export { exportPacket, exportErrors, EXPORT_FILES, type PacketExport, type PacketExportOptions, type ExportArtifact, type ClosablePrinter } from './packet.js';
+export { coverDate, storedCoverDate, setCoverDate, formatCoverDate } from './cover.js';
+export { exportPublicWorkbook, publicPacket, publicPrintPacket, publicSheets, fittedRowHeights, FORMS_TOKEN, PUBLIC_FOOTER, type PublishDeclaration } from './public.js';
+export { addPdfOutline, readPdfBookmarks, type OutlineEntry } from './pdf-outline.js';

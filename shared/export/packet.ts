@@ -10,6 +10,7 @@ import { generateNarrative, narrativeDocx, type NarrativeDoc, type NarrativeTemp
 import { printNarrative, type PacketNarrative } from './narrative.js';
 import { printPacketPdf, type ExportProgress, type PacketPdf, type PdfPrinter } from './pdf.js';
 import { exportTableWorkbooks, exportWorkbook } from './workbook.js';
+import { exportPublicWorkbook, publicPrintPacket, type PublishDeclaration } from './public.js';
 
 export const EXPORT_FILES = { workbook: '决算公开表.xlsx', narrative: '情况说明.docx', pdf: '公开包.pdf', perTableDir: '分表' } as const;
 
@@ -22,8 +23,13 @@ export type ExportArtifact =
 export type ClosablePrinter = PdfPrinter & { close?(): Promise<void> };
 
 export interface PacketExportOptions {
-  /** keep the hidden 审核 and 公开包信息 sheets in the workbook (default true) */
+  /** keep the hidden 审核 and 公开包信息 sheets in the workbook (default true; ignored for a public export) */
   includeChecks?: boolean;
+  /**
+   * 导出公开包: the workbook holds only the published sheets (public.ts), with print areas and page-number
+   * footers. The value is the template set's publish.json, used when the packet itself declares nothing.
+   */
+  public?: { fallback?: PublishDeclaration };
   /** also one workbook per table (公开01表.xlsx …) */
   perTable?: boolean;
   /** the template set's 情况说明 template; without it there is no .docx and the PDF says the parts are missing */
@@ -63,7 +69,8 @@ export async function exportPacket(session: PacketSession, opts: PacketExportOpt
 
   progress({ fraction: 0, message: '正在导出工作簿…' });
   const packet = session.toPacket();
-  await emit({ kind: 'workbook', name: EXPORT_FILES.workbook, bytes: await exportWorkbook(packet, { includeChecks: opts.includeChecks ?? true }) });
+  const workbook = opts.public ? await exportPublicWorkbook(packet, opts.public.fallback) : await exportWorkbook(packet, { includeChecks: opts.includeChecks ?? true });
+  await emit({ kind: 'workbook', name: EXPORT_FILES.workbook, bytes: workbook });
 
   if (opts.perTable) {
     progress({ fraction: 0.08, message: '正在导出分表工作簿…' });
@@ -95,7 +102,8 @@ export async function exportPacket(session: PacketSession, opts: PacketExportOpt
     const own = typeof opts.printer === 'function';
     const printer: ClosablePrinter = typeof opts.printer === 'function' ? await opts.printer() : opts.printer;
     try {
-      pdf = await printPacketPdf({ packet, narrative, date: opts.date }, printer, (p) => progress({ fraction: 0.2 + p.fraction * 0.8, message: p.message }));
+      const printed = opts.public ? publicPrintPacket(packet, opts.public.fallback) : packet;
+      pdf = await printPacketPdf({ packet: printed, narrative, date: opts.date }, printer, (p) => progress({ fraction: 0.2 + p.fraction * 0.8, message: p.message }));
     } finally {
       if (own) await printer.close?.();
     }

@@ -7,6 +7,7 @@
 import { PacketError } from '../errors.js';
 import { buildPacketHtml, type PacketDocument, type PacketDocumentInput, type PageMap, type TocEntry } from './document.js';
 import { readPdfOutline } from './pdf-dests.js';
+import { addPdfOutline } from './pdf-outline.js';
 
 /** Turns one HTML document into PDF bytes. */
 export interface PdfPrinter {
@@ -91,6 +92,8 @@ export async function printPacketPdf(
     }
     pages = again;
   }
+  // bookmarks for the parts and the tables, pointing at the same destinations as the 目录
+  pdf = addPdfOutline(pdf, doc.toc.map((e) => ({ dest: e.id, title: e.label, level: e.level === 1 ? 1 : 2 })));
   onProgress({ fraction: 1, message: `公开包 PDF 已生成，共 ${pages.count} 页。` });
   return {
     pdf,

@@ -200,7 +200,9 @@ export function buildFormSheet(name: string, data: FormData | null, style: Style
     hidden: false,
     cells,
     merges,
-    colWidths: [8, 16, 16, 22, 14, 14, 8, 8, 30],
+    // the width of an A4 portrait page at 100 % (about 92 Excel units with the margins): the form prints at its
+    // own 10 pt instead of being shrunk to about 7 pt; long texts wrap and their rows grow (export/public.ts)
+    colWidths: [6, 10, 10, 16, 11, 11, 7, 7, 14],
     rowHeights: heights,
     frozenRows: 0,
     print: { orientation: 'portrait', fitToWidth: true, margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6 } },

@@ -65,8 +65,8 @@ export const FORM_STYLES = {
   label: { font, align: { h: 'center', v: 'middle', wrap: true }, border: box },
   text: { font, align: { h: 'left', v: 'middle', wrap: true }, border: box },
   longText: { font, align: { h: 'left', v: 'top', wrap: true }, border: box },
-  /** 万元 amounts as published: at least two decimals, up to six */
-  money: { font, align: { h: 'right', v: 'middle' }, border: box, numFmt: '#,##0.00####' },
+  /** 万元 amounts: one policy for the whole column, two decimals (a 45.31644 typed in 元 precision prints 45.32) */
+  money: { font, align: { h: 'right', v: 'middle' }, border: box, numFmt: '#,##0.00' },
   moneySum: { font: { ...font, bold: true }, align: { h: 'right', v: 'middle' }, border: box, numFmt: '#,##0.00' },
   /** scores, weights and rates print as typed (20, 96.3, 47.5) */
   number: { font, align: { h: 'center', v: 'middle' }, border: box },

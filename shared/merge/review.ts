@@ -8,6 +8,7 @@ import { PacketSession, type Finding } from '../engine.js';
 import { PacketError } from '../errors.js';
 import { cellValue } from '../model.js';
 import { readPacket } from '../xlsx.js';
+import { exportGate } from '../report/explanations.js';
 
 export interface ReviewFinding {
   rule: string;
@@ -30,7 +31,7 @@ export interface UnitReview {
   /** every 提示, 尾数差 included */
   hints: number;
   rounding: number;
-  /** 提示 that are not a 尾数差: the ones a reviewer must read */
+  /** 提示 that are not a 尾数差 and carry no current 出错说明: the ones a reviewer must still read */
   unexplained: number;
   /** the largest |difference| among failing ties, with where it is */
   largest: { amount: number; rule: string; sheet: string; cells: string[] } | null;
@@ -120,8 +121,10 @@ export async function reviewPacket(bytes: Uint8Array, file: string, now: () => n
     const errors = rows.filter((f) => f.severity === 'error').length;
     const rounding = rows.filter((f) => f.severity === 'warning' && f.rounding).length;
     const hints = rows.length - errors;
+    // an explained 提示 is answered; a 说明 written for other figures (待复核) is not
+    const unexplained = exportGate(session, findings).unexplained.length;
     return {
-      file, ok: true, unit: name('单位名称'), year: name('决算年度'), errors, hints, rounding, unexplained: hints - rounding,
+      file, ok: true, unit: name('单位名称'), year: name('决算年度'), errors, hints, rounding, unexplained,
       largest, findings: rows, ms: now() - t0,
     };
   } finally {

@@ -155,6 +155,9 @@ function contents(doc: NarrativeDoc, f: Record<FontRole, { name: string }>): Par
 }
 
 /** The narrative as .docx bytes: title and 目录, then 第一、三、四、五部分, each part from a new page. */
+/** What follows "…自评结果如下：" in the .docx, which does not carry the forms themselves. */
+export const FORMS_ELSEWHERE = '各项目的自评结果详见公开包第三部分所附《项目支出绩效自评表》。';
+
 export async function narrativeDocx(doc: NarrativeDoc, template?: NarrativeTemplate): Promise<Uint8Array> {
   const f = fonts(template);
   const body: Paragraph[] = [];
@@ -164,9 +167,16 @@ export async function narrativeDocx(doc: NarrativeDoc, template?: NarrativeTempl
   doc.parts.forEach((part) => {
     body.push(paragraph({ style: 'part', runs: [{ text: part.heading }] }, f, true));
     body.push(paragraph({ style: 'body', runs: [{ text: '' }] }, f));
-    for (const p of part.paragraphs) {
+    part.paragraphs.forEach((p, i) => {
       body.push(paragraph({ style: p.style, runs: p.segments.map((s) => ({ text: s.text, ...(s.t === 'text' && s.bold ? { bold: true } : {}) })) }, f));
-    }
+      // "…结果如下：" introduces the 自评表, which the PDF prints right after it but this document does not hold:
+      // say where they are instead of ending the section on a colon
+      const next = part.paragraphs[i + 1];
+      const text = p.segments.map((s) => s.text).join('');
+      if (p.style === 'body' && /自评结果如下[：:]\s*$/.test(text) && (!next || next.style !== 'body')) {
+        body.push(paragraph({ style: 'body', runs: [{ text: FORMS_ELSEWHERE }] }, f));
+      }
+    });
   });
   const document = new Document({
     title: doc.title,

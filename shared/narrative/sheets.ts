@@ -136,7 +136,7 @@ export function narrativeSheets(a: NarrativeSheetArgs): { sheets: SheetModel[]; 
       g.set(r, 1, { v: cl.name, s: S.text });
       g.set(r, 2, { ...(filled ? { v: cl.reference } : {}), input: true, s: S.money });
       const rowGrant = findGrant(a.sheets, grant, cl.name);
-      g.set(r, 3, rowGrant === null || !grant ? { v: 0, s: S.money } : { f: `${quoteSheet(grant)}!F${rowGrant + 1}`, s: S.money });
+      g.set(r, 3, rowGrant === null || !grant ? { v: 0, s: S.money } : { f: `N(${quoteSheet(grant)}!F${rowGrant + 1})`, s: S.money });
       g.set(r, 4, { f: `IF(N(C${r + 1})=0,"",ROUND(D${r + 1}/C${r + 1}*100,2))`, s: S.score });
       g.set(r, 5, { ...(filled && cl.reason ? { v: cl.reason } : {}), input: true, s: S.inputText });
     });

@@ -163,8 +163,13 @@ describe('导出 and 打印预览', () => {
 
   it('导出 downloads a workbook that opens again with the reference figures', async () => {
     const { page, errors } = await openEditor(browser);
-    const download = page.waitForEvent('download');
+    // the reference packet has no errors but 7 提示 without an 出错说明: the gate asks first
     await page.click('button[data-cmd="export"]');
+    await page.waitForSelector('[data-testid="export-confirm"]');
+    expect(await page.locator('[data-testid="export-error-count"]').textContent()).toBe('0');
+    expect(await page.locator('[data-testid="export-unexplained-count"]').textContent()).toBe('7');
+    const download = page.waitForEvent('download');
+    await page.click('[data-testid="export-anyway"]');
     const d = await download;
     expect(d.suggestedFilename()).toContain('导出');
     const path = await d.path();

@@ -11,7 +11,6 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readPdfOutline } from '../../shared/export/pdf-dests.js';
-import { readPacket } from '../../shared/xlsx.js';
 import { bytesOf, REFERENCE } from '../helpers/packets.js';
 
 function juesuan(args: string[], env: Record<string, string> = {}) {
@@ -38,8 +37,15 @@ describe('bin/juesuan export', () => {
     expect(r.stderr).toBe('');
     expect(r.code, r.stdout.slice(0, 2000)).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['公开包.pdf', '决算公开表.xlsx', '情况说明.docx'].sort());
-    const packet = await readPacket(new Uint8Array(readFileSync(join(out, '决算公开表.xlsx'))));
-    expect(packet.sheets.filter((s) => s.kind === 'table')).toHaveLength(10);
+    // the public packet: the ten tables and the 72 forms, nothing else, nothing hidden
+    const pub = new ExcelJS.Workbook();
+    await pub.xlsx.load(readFileSync(join(out, '决算公开表.xlsx')) as unknown as ArrayBuffer);
+    expect(pub.worksheets.filter((w) => /^公开\d\d表$/.test(w.name))).toHaveLength(10);
+    expect(pub.worksheets).toHaveLength(82);
+    expect(pub.worksheets.filter((w) => w.state !== 'visible')).toEqual([]);
+    expect(pub.getWorksheet('上年数')).toBeUndefined();
+    expect(r.stdout).toContain('公开包：只含公开的表');
+    expect(r.stdout).toMatch(/有 7 个提示没有出错说明/);
     const docx = await JSZip.loadAsync(readFileSync(join(out, '情况说明.docx')));
     expect(await docx.file('word/document.xml')!.async('string')).toContain('部门决算情况说明');
     const pdf = readPdfOutline(new Uint8Array(readFileSync(join(out, '公开包.pdf'))));
@@ -59,9 +65,9 @@ describe('bin/juesuan export', () => {
     expect(existsSync(out)).toBe(false);
   }, 300_000);
 
-  it('--force exports it anyway, with --per-table and --no-checks', async () => {
+  it('--force exports it anyway, with --per-table and --full --no-checks (every sheet but the hidden ones)', async () => {
     const out = join(dir, 'forced');
-    const r = juesuan(['export', wrong, '--out', out, '--force', '--per-table', '--no-checks']);
+    const r = juesuan(['export', wrong, '--out', out, '--force', '--per-table', '--full', '--no-checks']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\[错误\] 公开01表/);
     expect(r.stdout).toContain('已按 --force 继续导出');
@@ -70,6 +76,7 @@ describe('bin/juesuan export', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync(join(out, '决算公开表.xlsx')) as unknown as ArrayBuffer);
     expect(wb.getWorksheet('审核')).toBeUndefined();
+    expect(wb.getWorksheet('上年数')).toBeDefined();
     expect(wb.getWorksheet('公开01表')!.getCell('C7').value).toBe(3000);
     // written through temporary files that were renamed: none left behind
     const all = [...readdirSync(out), ...readdirSync(join(out, '分表'))];

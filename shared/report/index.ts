@@ -1,0 +1,2 @@
+export * from './explanations.js';
+export * from './report.js';
