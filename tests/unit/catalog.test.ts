@@ -122,19 +122,30 @@ describe('catalog checks (K-01)', () => {
 });
 
 describe('bin/juesuan check shows the catalog findings', () => {
-  it('exit 1 on a miscoded 科目, listed with the other findings', async () => {
+  it('exit 1 on a packet with an unknown code, a miscoded name and a former name, listed with the other findings', async () => {
     const s = await openSession();
     const r = rowOfCode(s, '公开03表', '2130706');
     set(s, '公开03表', `B${r + 1}`, '对村民委员会和村党支部的补助');
+    const u = rowOfCode(s, '公开03表', '2060299');
+    s.apply([{ sheet: '公开03表', row: u, col: 0, value: '2060298' }, { sheet: '公开03表', row: u, col: 1, value: '基础研究专项' }]);
+    const f = rowOfCode(s, '公开02表', '20805');
+    set(s, '公开02表', `B${f + 1}`, '行政事业单位离退休');
     const dir = mkdtempSync(join(tmpdir(), 'juesuan-catalog-'));
     const path = join(dir, 'miscoded.xlsx');
     writeFileSync(path, await writePacket(s.toPacket()));
     const out = juesuan('check', path, '--json');
     expect(out.code).toBe(1);
     const j = JSON.parse(out.stdout) as { findings: { rule: string; severity: string; sheet: string }[] };
-    expect(j.findings.filter((x) => x.rule.startsWith('K-01'))).toEqual([
+    expect(j.findings.filter((x) => x.rule.startsWith('K-01')).sort((a, b) => a.rule.localeCompare(b.rule))).toEqual([
+      expect.objectContaining({ rule: 'K-01:2060298:编码', severity: 'warning', sheet: '公开03表' }),
+      expect.objectContaining({ rule: 'K-01:公开02表:20805:曾用名', severity: 'warning', sheet: '公开02表' }),
       expect.objectContaining({ rule: 'K-01:公开03表:2130706:名称', severity: 'error', sheet: '公开03表' }),
     ]);
+    const text = juesuan('check', path);
+    expect(text.stdout).toContain('[提示] 公开03表 A');
+    expect(text.stdout).toContain('科目编码 2060298（公开03表）不在本模板套的科目表中');
+    expect(text.stdout).toContain('[错误] 公开03表 A');
+    expect(text.stdout).toContain('现行名称为「行政事业单位养老支出」');
     expect(juesuan('check', REFERENCE, '--json').stdout).not.toContain('K-01');
-  }, 240_000);
+  }, 480_000);
 });

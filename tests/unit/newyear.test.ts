@@ -4,6 +4,9 @@
  * whose narrative says 比上年 correctly once 2025 figures are typed.
  */
 
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PacketSession } from '../../shared/engine.js';
 import { formLayout, formSheets, type FormLayout } from '../../shared/forms.js';
@@ -12,6 +15,7 @@ import { generateNarrative, narrativeText } from '../../shared/narrative/generat
 import { normalizeText } from '../../shared/narrative/text.js';
 import { newYear, packetYear, type NewYearResult } from '../../shared/newyear/index.js';
 import { template as narrativeTemplate } from '../fixtures/narrative/load.js';
+import { spawnSync } from 'node:child_process';
 import { bytesOf, EMPTY_TABLES, loadPacket, openSession, REFERENCE, rowOfCode, valueAt, VOCABULARY } from '../helpers/packets.js';
 
 let r: NewYearResult;
@@ -93,3 +97,29 @@ describe('新年度 from the reference packet', () => {
   }, 600_000);
 });
 
+
+/** bin/juesuan as a user runs it; 新年度 reads, imports and writes a whole packet, so it gets longer than the helper's 2 min */
+function juesuan(...args: string[]) {
+  const r = spawnSync('bin/juesuan', args, { encoding: 'utf8', timeout: 540_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('bin/juesuan new-year', () => {
+  it('writes the 2025 packet and says what it carried; exit 2 with a Chinese message without --out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'juesuan-new-year-'));
+    const out = join(dir, '2025.xlsx');
+    const r = juesuan('new-year', REFERENCE, '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`已新建 2025 年度公开包（模板套 jiangxi-2024）：${out}`);
+    expect(r.stdout).toMatch(/上年数：按取数公式填入 \d+ 项，未填 0 项/);
+    expect(r.stdout).toContain('自评表：沿用 72 张');
+    const p = await loadPacket(out);
+    expect(packetYear(p)).toBe(2025);
+    const bad = juesuan('new-year', REFERENCE);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('缺少 --out');
+    const unknownSet = juesuan('new-year', REFERENCE, '--out', join(dir, 'x.xlsx'), '--set', 'nowhere-2030');
+    expect(unknownSet.code).toBe(2);
+    expect(unknownSet.stderr).toContain('没有模板套「nowhere-2030」');
+  }, 600_000);
+});
