@@ -123,6 +123,23 @@ export interface Packet {
 export const CHECK_SHEET = '审核';
 export const META_SHEET = '公开包信息';
 
+/** Packet.meta key of the cover date (coverDate), "YYYY-MM-DD"; chosen in the print dialog, kept in the packet. */
+export const COVER_DATE_META = '封面日期';
+
+/** The stored cover date, or undefined when none (or not a real date) is stored. */
+export function coverDateOf(packet: Pick<Packet, 'meta'>): Date | undefined {
+  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(packet.meta[COVER_DATE_META]?.trim() ?? '');
+  if (!m) return undefined;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return d.getMonth() === Number(m[2]) - 1 && d.getDate() === Number(m[3]) ? d : undefined;
+}
+
+/** "YYYY-MM-DD" of a local date (what COVER_DATE_META stores and an <input type=date> shows). */
+export function isoDay(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
 export function sheetByName(packet: Packet, name: string): SheetModel | undefined {
   return packet.sheets.find((s) => s.name === name);
 }

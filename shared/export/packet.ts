@@ -8,7 +8,8 @@ import type { Finding, PacketSession } from '../engine.js';
 import { PacketError } from '../errors.js';
 import { generateNarrative, narrativeDocx, type NarrativeDoc, type NarrativeTemplate } from '../narrative/index.js';
 import { printNarrative, type PacketNarrative } from './narrative.js';
-import { printPacketPdf, type ExportProgress, type PacketPdf, type PdfPrinter } from './pdf.js';
+import { printPacketPdf, type ExportProgress, type PacketPdf, type PacketPrintOptions, type PdfPrinter } from './pdf.js';
+import { coverDateOf } from '../model.js';
 import { exportTableWorkbooks, exportWorkbook } from './workbook.js';
 
 export const EXPORT_FILES = { workbook: '决算公开表.xlsx', narrative: '情况说明.docx', pdf: '公开包.pdf', perTableDir: '分表' } as const;
@@ -30,8 +31,12 @@ export interface PacketExportOptions {
   narrativeTemplate?: NarrativeTemplate;
   /** prints the packet HTML; a function is called only when the PDF is due (and its printer closed after) */
   printer?: PdfPrinter | (() => Promise<ClosablePrinter>);
-  /** the cover date (default today) */
+  /** the cover date (default: the packet's stored 封面日期, else today) */
   date?: Date;
+  /** only the PDF: no workbook, no .docx (the app's print dialog) */
+  pdfOnly?: boolean;
+  /** which parts / pages of the PDF, and its scale (default: the whole packet at 100%) */
+  print?: PacketPrintOptions;
   onProgress?: (p: ExportProgress) => void;
   /** each file as soon as it is ready (the CLI writes it at once, so a failing PDF keeps the workbook) */
   onArtifact?: (a: ExportArtifact) => void | Promise<void>;
@@ -63,9 +68,9 @@ export async function exportPacket(session: PacketSession, opts: PacketExportOpt
 
   progress({ fraction: 0, message: '正在导出工作簿…' });
   const packet = session.toPacket();
-  await emit({ kind: 'workbook', name: EXPORT_FILES.workbook, bytes: await exportWorkbook(packet, { includeChecks: opts.includeChecks ?? true }) });
+  if (!opts.pdfOnly) await emit({ kind: 'workbook', name: EXPORT_FILES.workbook, bytes: await exportWorkbook(packet, { includeChecks: opts.includeChecks ?? true }) });
 
-  if (opts.perTable) {
+  if (opts.perTable && !opts.pdfOnly) {
     progress({ fraction: 0.08, message: '正在导出分表工作簿…' });
     for (const b of await exportTableWorkbooks(packet)) await emit({ kind: 'table', name: `${EXPORT_FILES.perTableDir}/${b.fileName}`, sheet: b.sheet, bytes: b.bytes });
   }
@@ -78,7 +83,7 @@ export async function exportPacket(session: PacketSession, opts: PacketExportOpt
     try {
       doc = generateNarrative(session, opts.narrativeTemplate);
       narrative = printNarrative(doc);
-      await emit({ kind: 'narrative', name: EXPORT_FILES.narrative, bytes: await narrativeDocx(doc, opts.narrativeTemplate) });
+      if (!opts.pdfOnly) await emit({ kind: 'narrative', name: EXPORT_FILES.narrative, bytes: await narrativeDocx(doc, opts.narrativeTemplate) });
       for (const part of doc.parts) for (const p of part.paragraphs) for (const s of p.segments) if (s.t === 'num' && !s.check.ok) gaps++;
       if (gaps) notices.push(`情况说明中有 ${gaps} 处数字缺少数据，已标为【未填】。`);
     } catch (e) {
@@ -95,7 +100,8 @@ export async function exportPacket(session: PacketSession, opts: PacketExportOpt
     const own = typeof opts.printer === 'function';
     const printer: ClosablePrinter = typeof opts.printer === 'function' ? await opts.printer() : opts.printer;
     try {
-      pdf = await printPacketPdf({ packet, narrative, date: opts.date }, printer, (p) => progress({ fraction: 0.2 + p.fraction * 0.8, message: p.message }));
+      const date = opts.date ?? coverDateOf(packet);
+      pdf = await printPacketPdf({ packet, narrative, date }, printer, (p) => progress({ fraction: 0.2 + p.fraction * 0.8, message: p.message }), opts.print);
     } finally {
       if (own) await printer.close?.();
     }
