@@ -12,6 +12,7 @@ import { Toolbar } from './components/Toolbar';
 import { NarrativeView } from './components/NarrativeSlot';
 import { ImportDialog } from './components/ImportDialog';
 import { ExportDialogs } from './components/ExportDialog';
+import { PrintDialog } from './components/PrintDialog';
 import { RecoveryDialog } from './components/RecoveryDialog';
 import { RecalcDialog } from './components/RecalcDialog';
 import { MergeDialog } from './components/MergeDialog';
@@ -90,6 +91,7 @@ export function App() {
       {findOpen && <FindDialog />}
       <ImportDialog />
       <ExportDialogs />
+      <PrintDialog />
       <RecoveryDialog />
       <RecalcDialog />
       <MergeDialog />

@@ -4,7 +4,8 @@
 import type { MenuCommand } from './host/host';
 import { controller } from './state/controller';
 import { startImport } from './components/ImportDialog';
-import { openPrintPreview, startExport } from './components/ExportDialog';
+import { startExport } from './components/ExportDialog';
+import { openPrintDialog } from './components/PrintDialog';
 import { say, useUi } from './state/store';
 import { currentHot } from './grid/SheetGrid';
 import { rowOpsOf } from './grid/layout';
@@ -86,7 +87,7 @@ export async function runCommand(cmd: MenuCommand, arg?: number): Promise<void> 
       await startExport();
       return;
     case 'print':
-      await openPrintPreview();
+      await openPrintDialog();
       return;
     case 'undo':
       controller.undo();
