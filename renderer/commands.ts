@@ -9,6 +9,7 @@ import { openPrintDialog } from './components/PrintDialog';
 import { say, useUi } from './state/store';
 import { currentHot } from './grid/SheetGrid';
 import { rowOpsOf } from './grid/layout';
+import { stepSheet } from './components/SheetTabs';
 
 export const ZOOMS = [0.5, 0.67, 0.75, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2];
 
@@ -17,9 +18,10 @@ function confirmDiscard(what: string): boolean {
   return confirm(`当前公开包有未保存的修改。放弃这些修改并${what}吗？`);
 }
 
+/** A zoom chosen by hand: fit-width stops following the window until 适应宽度 is chosen again. */
 export function setZoom(z: number): void {
   const zoom = Math.min(2, Math.max(0.5, Math.round(z * 100) / 100));
-  useUi.setState({ zoom });
+  useUi.setState({ zoom, zoomFit: false });
   requestAnimationFrame(() => currentHot()?.refreshDimensions());
 }
 
@@ -140,6 +142,13 @@ export function onGlobalKeyDown(e: KeyboardEvent): void {
   const mod = e.ctrlKey || e.metaKey;
   if (!mod || e.altKey) return;
   const k = e.key.toLowerCase();
+  // Ctrl+PgUp / Ctrl+PgDn: previous / next sheet, as in Excel and WPS (not while a cell is being edited)
+  if ((k === 'pagedown' || k === 'pageup') && !e.shiftKey && !editorOpen() && useUi.getState().status === 'ready') {
+    e.preventDefault();
+    e.stopPropagation();
+    stepSheet(k === 'pagedown' ? 1 : -1);
+    return;
+  }
   let cmd: MenuCommand | null = null;
   if (k === 'z' && !e.shiftKey) cmd = inTextField(e) ? null : 'undo';
   else if (k === 'y' || (k === 'z' && e.shiftKey)) cmd = inTextField(e) ? null : 'redo';
