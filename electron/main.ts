@@ -299,6 +299,8 @@ function createWindow(): void {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      // Chromium's PDF viewer: the print dialog previews the PDF it printed (a blob: of our own origin)
+      plugins: true,
       spellcheck: false,
       devTools: !app.isPackaged,
     },

@@ -18,6 +18,10 @@ interface PageUiState {
   sheets: { name: string; kind: string; title: string }[];
   selection: { sheet: string; row: number; col: number; row2: number; col2: number } | null;
   message: string;
+  zoomFit: boolean;
+  treeOpen: boolean;
+  checksOpen: boolean;
+  checksWidth: number;
 }
 
 declare global {
@@ -26,6 +30,7 @@ declare global {
       controller: {
         value(sheet: string, row: number, col: number): unknown;
         gridPort(): { sheet: string } | null;
+        locate(f: PageFinding): { sheet: string; cells: string[] } | null;
         /** completed recovery writes of the open document */
         readonly autosaveWrites: number;
         readonly packetWriter: string;
