@@ -90,7 +90,11 @@ export function printParts(doc: PacketDocument, dests: Map<string, number>, page
 /** "3-5, 8" → [3,4,5,8] within 1…max; a clear Chinese error for anything else. */
 export function parsePageRange(text: string, max: number): number[] {
   const out = new Set<number>();
-  const t = text.replace(/[，、；;\s]+/g, ',').replace(/[—–~～至到]/g, '-').replace(/^,|,$/g, '');
+  const t = text
+    .replace(/[—–~～至到－]/g, '-')
+    .replace(/\s*-\s*/g, '-')
+    .replace(/[,，、；;\s]+/g, ',')
+    .replace(/^,|,$/g, '');
   if (!t) return [];
   for (const item of t.split(',')) {
     const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(item);
