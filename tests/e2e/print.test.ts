@@ -144,6 +144,7 @@ describe('打印: parts, pages and a preview that is the PDF', () => {
     const download = page.waitForEvent('download');
     await page.click('[data-testid="pdf-button"]');
     const d = await download;
+    expect(d.suggestedFilename()).toBe(`reference-packet公开包（第${first}-${last}页选印）.pdf`);
     const file = join(ARTIFACTS, 'print-tables-only.pdf');
     await d.saveAs(file);
     const pdf = readPdfOutline(new Uint8Array(readFileSync(file)));
