@@ -138,7 +138,39 @@ function inTextField(e: KeyboardEvent): boolean {
 }
 
 /** Application shortcuts, in the capture phase so the grid never sees them. */
+/**
+ * F6 / Shift+F6: the next / previous pane (目录 → 表格 → 审核结果 → 工作表标签), as Windows and Excel move
+ * between panes: the keyboard reaches the findings without leaving the grid by Tab (which moves cells).
+ */
+function cyclePane(back: boolean): void {
+  const panes: (() => HTMLElement | null | undefined)[] = [
+    () => document.querySelector<HTMLElement>('.tree .tree-item[tabindex="0"]') ?? document.querySelector<HTMLElement>('[data-testid="expand-tree"]'),
+    () => {
+      const hot = currentHot();
+      if (!hot) return document.querySelector<HTMLElement>('[data-testid="narrative-view"] textarea, [data-testid="narrative-view"] input');
+      if (!hot.getSelectedLast()) hot.selectCell(0, 0);
+      hot.listen();
+      return null;
+    },
+    () => document.querySelector<HTMLElement>('.checks .finding') ?? document.querySelector<HTMLElement>('[data-testid="expand-checks"]'),
+    () => document.querySelector<HTMLElement>('.sheet-tab[tabindex="0"]'),
+  ];
+  const a = document.activeElement;
+  const inGrid = !!a?.closest('.handsontable, .ht-root-wrapper, .grid-host, .narrative') || ((!a || a === document.body) && !!currentHot()?.isListening());
+  const current = a?.closest('.tree, .side-strip.tree') ? 0 : inGrid ? 1 : a?.closest('.checks, .side-strip.checks') ? 2 : a?.closest('.sheet-tabs') ? 3 : -1;
+  const next = current < 0 ? (back ? 3 : 0) : (current + (back ? 3 : 1)) % 4;
+  const hot = currentHot();
+  if (current === 1 && hot) hot.unlisten();
+  panes[next]()?.focus();
+}
+
 export function onGlobalKeyDown(e: KeyboardEvent): void {
+  if (e.key === 'F6' && !e.ctrlKey && !e.metaKey && !e.altKey && useUi.getState().status === 'ready' && !editorOpen()) {
+    e.preventDefault();
+    e.stopPropagation();
+    cyclePane(e.shiftKey);
+    return;
+  }
   const mod = e.ctrlKey || e.metaKey;
   if (!mod || e.altKey) return;
   const k = e.key.toLowerCase();

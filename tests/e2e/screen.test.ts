@@ -163,8 +163,10 @@ describe('a township laptop: 1366×768', () => {
   it('keyboard only: tree → a cell, then → a finding and back to its cell, with a visible focus', async () => {
     const { page, errors } = await openAt(1366, 768);
     await showSheet(page, '公开01表');
-    // start on the tree's tab stop (the open sheet), walk down with the arrows, open with Enter
-    await page.focus('.tree-item[tabindex="0"]');
+    // F6 puts the keyboard on the tree's tab stop (the open sheet); walk down with the arrows, open with Enter
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.evaluate(() => window.__juesuan!.hot()?.unlisten());
+    await page.keyboard.press('F6');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-sheet'))).toBe('公开01表');
     const outline = await page.evaluate(() => {
       const s = getComputedStyle(document.activeElement!);
@@ -198,8 +200,7 @@ describe('a township laptop: 1366×768', () => {
     await page.keyboard.type('1');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.checks .finding.err');
-    // F6 moves between panes: 目录 → 表格 → 审核结果; the first finding takes the focus, visibly
-    await page.keyboard.press('F6');
+    // F6 moves between panes (目录 → 表格 → 审核结果 → 标签): from the grid to the first finding, visibly
     await page.keyboard.press('F6');
     await page.waitForFunction(() => !!document.activeElement?.closest('.checks'));
     const focused = await page.evaluate(() => {
