@@ -293,7 +293,13 @@ function PagedPreview({ pdf, url }: { pdf: PacketPdf; url: string }) {
         ))}
       </ol>
       {/* the PDF itself, as Chromium printed it: what 下载 PDF saves and 打印 prints */}
-      <iframe key={`${url}#${at}`} title="打印预览" data-testid="preview-pdf" src={`${url}#page=${at}&view=FitH`} />
+      {navigator.pdfViewerEnabled === false ? (
+        <div className="print-no-viewer" data-testid="preview-no-viewer">
+          这里不能直接显示 PDF（浏览器的 PDF 查看器未开启）。左侧列出了 PDF 的全部 {pdf.pageCount} 页；点「下载 PDF」可在其他程序中查看。
+        </div>
+      ) : (
+        <iframe key={`${url}#${at}`} title="打印预览" data-testid="preview-pdf" src={`${url}#page=${at}&view=FitH`} />
+      )}
     </div>
   );
 }
