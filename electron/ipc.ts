@@ -3,9 +3,9 @@
  * and the parser main runs on the arguments. Preload derives its functions from it; main registers its
  * handlers from it, so neither side can name a channel the other does not know.
  */
-import type { JuesuanBridge } from '../renderer/host/bridge';
+import type { JuesuanBridge, PrintRequest } from '../renderer/host/bridge';
 import {
-  expectArgCount, expectBytes, expectSetId, expectDocumentBytes, expectDocumentState, expectExportKind, expectFileName, expectPrintHtml, expectRecoveryId,
+  expectArgCount, expectBytes, expectSetId, expectDocumentBytes, expectDocumentState, expectExportKind, expectFileName, expectPrintHtml, expectPrintRequest, expectRecoveryId,
   extensionOf,
 } from './validate';
 
@@ -35,6 +35,12 @@ function one<T>(check: (v: unknown) => T) {
 }
 
 const packetBytes = (v: unknown) => expectDocumentBytes(v, 'xlsx');
+
+/** print / printPdf: the packet HTML and, optionally, which pages, scale and copies. */
+function printArgs(args: readonly unknown[]): [string, PrintRequest?] {
+  if (args.length !== 1 && args.length !== 2) expectArgCount(args, 2);
+  return args.length === 2 ? [expectPrintHtml(args[0]), expectPrintRequest(args[1])] : [expectPrintHtml(args[0])];
+}
 
 /** `openRecent`'s index is checked against the recent list by its handler, which knows the list's length. */
 function recentIndex(args: readonly unknown[]): [number] {
@@ -66,7 +72,8 @@ export const INVOKE: { [K in keyof InvokeApi]: ChannelEntry<InvokeApi[K]> } = {
     },
   },
   importDialog: { channel: 'juesuan:import-dialog', parse: none },
-  printPdf: { channel: 'juesuan:print-pdf', parse: one(expectPrintHtml) },
+  print: { channel: 'juesuan:print', parse: printArgs },
+  printPdf: { channel: 'juesuan:print-pdf', parse: printArgs },
   recoveryWrite: { channel: 'juesuan:recovery-write', parse: one(packetBytes) },
   recoveryDiscard: { channel: 'juesuan:recovery-discard', parse: none },
   recoveryList: { channel: 'juesuan:recovery-list', parse: none },

@@ -6,7 +6,7 @@ import { app, BrowserWindow, Menu, dialog, ipcMain, protocol, session, type IpcM
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import type { DocumentState, ExportKind, MenuCommand, OpenedFile, SavedFile } from '../renderer/host/bridge';
+import type { DocumentState, ExportKind, MenuCommand, OpenedFile, PrintRequest, SavedFile } from '../renderer/host/bridge';
 import { INVOKE, MENU_EVENT, SEND, type InvokeApi, type SendApi } from './ipc';
 import { buildMenuTemplate } from './menu';
 import { CSP, isAppUrl, mimeOf, resolveInside } from './paths';
@@ -138,8 +138,11 @@ const handlers: InvokeApi = {
     if (r.canceled || !r.filePaths[0]) return null;
     return { name: basename(r.filePaths[0]), bytes: readBounded(r.filePaths[0]) };
   },
-  async printPdf(html) {
-    return printHtmlToPdf(html);
+  async print(html, opts) {
+    await printHtml(html, opts ?? {});
+  },
+  async printPdf(html, opts) {
+    return printHtmlToPdf(html, opts ?? {});
   },
   async recoveryWrite(bytes) {
     await recovery.write(recoveryId, bytes, { originalPath: currentPath, title: doc.name });
@@ -239,7 +242,32 @@ function serveRenderer(): void {
  * through a temporary file: as a data: URL it would exceed Chromium's URL length limit. The options are
  * shared/export's PRINT_OPTIONS (the document's @page rules decide size, margins and page numbers).
  */
-async function printHtmlToPdf(html: string): Promise<Uint8Array> {
+async function printHtmlToPdf(html: string, opts: PrintRequest): Promise<Uint8Array> {
+  return withPrintWindow(html, async (wc) => {
+    const pdf = await wc.printToPDF({
+      preferCSSPageSize: true, printBackground: true,
+      ...(opts.pageRanges ? { pageRanges: opts.pageRanges } : {}), ...(opts.scale ? { scale: opts.scale } : {}),
+    });
+    return new Uint8Array(pdf);
+  });
+}
+
+/** 打印: the same document on paper through the system print dialog (pages, scale, copies preset). */
+async function printHtml(html: string, opts: PrintRequest): Promise<void> {
+  // webContents.print wants 0-based {from, to} ranges
+  const ranges = (opts.pageRanges ?? '').split(',').filter((r) => r.trim()).map((r) => {
+    const [a, b] = r.trim().split('-').map(Number);
+    return { from: a - 1, to: (b ?? a) - 1 };
+  });
+  await withPrintWindow(html, (wc) => new Promise<void>((resolve, reject) => {
+    wc.print(
+      { silent: false, printBackground: true, copies: opts.copies ?? 1, ...(ranges.length ? { pageRanges: ranges } : {}), ...(opts.scale ? { scaleFactor: Math.round(opts.scale * 100) } : {}) },
+      (ok, reason) => (ok || reason === 'Print job canceled' || reason === 'cancelled' ? resolve() : reject(new Error(`打印失败：${reason}`))),
+    );
+  }));
+}
+
+async function withPrintWindow<T>(html: string, job: (wc: Electron.WebContents) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'juesuan-print-'));
   const file = join(dir, 'packet.html');
   const printer = new BrowserWindow({
@@ -251,8 +279,7 @@ async function printHtmlToPdf(html: string): Promise<Uint8Array> {
     printer.webContents.on('will-navigate', (e) => e.preventDefault());
     await writeFile(file, html, 'utf8');
     await printer.loadFile(file);
-    const pdf = await printer.webContents.printToPDF({ preferCSSPageSize: true, printBackground: true });
-    return new Uint8Array(pdf);
+    return await job(printer.webContents);
   } finally {
     printer.destroy();
     await rm(dir, { recursive: true, force: true });
@@ -276,6 +303,8 @@ function createWindow(): void {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      // Chromium's PDF viewer: the print dialog previews the PDF it printed (a blob: of our own origin)
+      plugins: true,
       spellcheck: false,
       devTools: !app.isPackaged,
     },

@@ -53,7 +53,8 @@ export const CSP = [
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
-  "frame-src 'none'",
+  // the print preview shows the PDF we printed, as a blob: URL of our own origin; nothing else may be framed
+  "frame-src blob:",
   "frame-ancestors 'none'",
 ].join('; ');
 

@@ -2,7 +2,7 @@
  * Argument checks for every IPC call, as plain functions: the main process runs them on whatever the
  * renderer sends, and Node tests run them without Electron. A renderer is untrusted input.
  */
-import { MENU_COMMANDS, type DocumentState, type ExportKind, type MenuCommand } from '../renderer/host/bridge';
+import { MENU_COMMANDS, type DocumentState, type ExportKind, type MenuCommand, type PrintRequest } from '../renderer/host/bridge';
 
 /** The same ceiling the packet reader applies before unzipping. */
 export const MAX_IPC_BYTES = 64 * 1024 * 1024;
@@ -36,6 +36,28 @@ export function expectPrintHtml(v: unknown): string {
   if (v.length > MAX_IPC_BYTES / 2) fail(`html: ${v.length} characters is over the limit`);
   if (!/^\s*<!doctype html>/i.test(v)) fail('html: not an HTML document');
   return v;
+}
+
+/** What a print may change (renderer/host/bridge.ts PrintRequest): each field checked, nothing else accepted. */
+export function expectPrintRequest(v: unknown): PrintRequest {
+  if (v === undefined) return {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail('print options: expected an object');
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!['pageRanges', 'scale', 'copies'].includes(k)) fail(`print options: unknown field ${k}`);
+  const out: PrintRequest = {};
+  if (o.pageRanges !== undefined) {
+    if (typeof o.pageRanges !== 'string' || o.pageRanges.length > 4000 || !/^\d{1,5}(-\d{1,5})?(, ?\d{1,5}(-\d{1,5})?)*$/.test(o.pageRanges)) fail('print options: pageRanges must look like "1-3, 8"');
+    out.pageRanges = o.pageRanges;
+  }
+  if (o.scale !== undefined) {
+    if (typeof o.scale !== 'number' || !(o.scale >= 0.1 && o.scale <= 2)) fail('print options: scale must be 0.1…2');
+    out.scale = o.scale;
+  }
+  if (o.copies !== undefined) {
+    if (typeof o.copies !== 'number' || !Number.isInteger(o.copies) || o.copies < 1 || o.copies > 99) fail('print options: copies must be 1…99');
+    out.copies = o.copies;
+  }
+  return out;
 }
 
 /** Starts like a zip (xlsx, docx) or a PDF: the main process writes nothing else. */

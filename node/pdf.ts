@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PacketError } from '../shared/errors.js';
-import { PRINT_OPTIONS, type PdfPrinter } from '../shared/export/pdf.js';
+import { PRINT_OPTIONS, type PdfPrinter, type PrintPassOptions } from '../shared/export/pdf.js';
 
 /** Flags known to work for headless printing on these machines (STACK-NOTES). */
 export const CHROMIUM_ARGS = [
@@ -69,13 +69,13 @@ export async function openPdfPrinter(opts: { executablePath?: string; printLimit
   }
   let page: Page | undefined;
   return {
-    async print(html: string): Promise<Uint8Array> {
+    async print(html: string, pass: PrintPassOptions = {}): Promise<Uint8Array> {
       const work = (async () => {
         page ??= await browser.newPage();
         await page.setContent(html, { waitUntil: 'load', timeout: limitMs });
         // fonts are local, but wait for them: a fallback font measured first would move page breaks
         await page.evaluate(() => document.fonts.ready.then(() => undefined));
-        const buf = await page.pdf({ ...PRINT_OPTIONS });
+        const buf = await page.pdf({ ...PRINT_OPTIONS, ...(pass.pageRanges ? { pageRanges: pass.pageRanges } : {}), ...(pass.scale ? { scale: pass.scale } : {}) });
         return new Uint8Array(buf);
       })();
       // a late failure of the abandoned print (the browser closed under it) must not surface unhandled

@@ -1,5 +1,5 @@
 /** The editor window: toolbar and formula bar on top, packet tree left, grid centre, checks right, status below. */
-import { useEffect } from 'react';
+import { useEffect, useRef, type KeyboardEvent, type PointerEvent, type RefObject } from 'react';
 import { controller } from './state/controller';
 import { NARRATIVE_VIEW, useUi } from './state/store';
 import { SheetGrid } from './grid/SheetGrid';
@@ -16,13 +16,122 @@ import { RecoveryDialog } from './components/RecoveryDialog';
 import { RecalcDialog } from './components/RecalcDialog';
 import { MergeDialog } from './components/MergeDialog';
 import { NewYearDialog } from './components/NewYearDialog';
-import { onGlobalKeyDown, runCommand } from './commands';
 import { templateSets } from './sets';
+import { PrintDialog } from './components/PrintDialog';
+import { SheetTabs } from './components/SheetTabs';
+import { onGlobalKeyDown, runCommand } from './commands';
+import { sheetWidthPx } from './grid/layout';
+import { currentHot } from './grid/SheetGrid';
+import { CHECKS_WIDTH, TREE_WIDTH } from './state/layout-prefs';
+
+/** Row header and vertical scrollbar of the grid, beside its columns. */
+const GRID_CHROME_PX = 70;
+const STRIP_PX = 28;
+
+/** Fit-width zoom: the whole width of the sheet in the centre, never above 100% nor below 50%. */
+function useFitWidth(centre: RefObject<HTMLElement | null>, sheet: string): void {
+  const fit = useUi((s) => s.zoomFit);
+  const version = useUi((s) => s.layoutVersion);
+  useEffect(() => {
+    const el = centre.current;
+    if (!fit || !el || !sheet || sheet === NARRATIVE_VIEW || !controller.session) return;
+    let need = 0;
+    try {
+      need = sheetWidthPx(controller.session.sheet(sheet)) + GRID_CHROME_PX;
+    } catch {
+      return;
+    }
+    const apply = () => {
+      if (!el.clientWidth) return;
+      const z = Math.min(1, Math.max(0.5, Math.floor((el.clientWidth / need) * 100) / 100));
+      if (Math.abs(z - useUi.getState().zoom) > 0.001) {
+        useUi.setState({ zoom: z });
+        requestAnimationFrame(() => currentHot()?.refreshDimensions());
+      }
+    };
+    apply();
+    const ro = new ResizeObserver(apply);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [centre, fit, sheet, version]);
+}
+
+/** A draggable (and keyboard-adjustable) border between a side panel and the centre. */
+function Splitter({ side }: { side: 'tree' | 'checks' }) {
+  const key = side === 'tree' ? 'treeWidth' : 'checksWidth';
+  const lim = side === 'tree' ? TREE_WIDTH : CHECKS_WIDTH;
+  const width = useUi((s) => s[key]);
+  const set = (w: number) => {
+    useUi.setState({ [key]: Math.min(lim.max, Math.max(lim.min, Math.round(w))) });
+    requestAnimationFrame(() => currentHot()?.refreshDimensions());
+  };
+  const drag = useRef<{ x: number; w: number } | null>(null);
+  const sign = side === 'tree' ? 1 : -1;
+  return (
+    <div
+      className={`splitter ${side}`}
+      role="separator"
+      aria-orientation="vertical"
+      aria-label={side === 'tree' ? '调整目录宽度（左右方向键）' : '调整审核结果宽度（左右方向键）'}
+      aria-valuemin={lim.min}
+      aria-valuemax={lim.max}
+      aria-valuenow={width}
+      tabIndex={0}
+      data-testid={`splitter-${side}`}
+      onPointerDown={(e: PointerEvent<HTMLDivElement>) => {
+        e.currentTarget.setPointerCapture(e.pointerId);
+        drag.current = { x: e.clientX, w: width };
+      }}
+      onPointerMove={(e) => drag.current && set(drag.current.w + sign * (e.clientX - drag.current.x))}
+      onPointerUp={() => (drag.current = null)}
+      onKeyDown={(e: KeyboardEvent<HTMLDivElement>) => {
+        const d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+        if (!d) return;
+        e.preventDefault();
+        set(width + sign * d * lim.step);
+      }}
+    />
+  );
+}
+
+/** A collapsed side panel: a narrow strip that opens it again. */
+function Strip({ side }: { side: 'tree' | 'checks' }) {
+  const findings = useUi((s) => s.findings);
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const hints = findings.filter((f) => f.severity !== 'error' && !f.rounding).length;
+  const open = () => {
+    useUi.setState(side === 'tree' ? { treeOpen: true } : { checksOpen: true });
+    requestAnimationFrame(() => currentHot()?.refreshDimensions());
+  };
+  return (
+    <div className={`side-strip ${side}`}>
+      <button type="button" data-testid={`expand-${side}`} onClick={open} title={side === 'tree' ? '展开目录' : '展开审核结果'} aria-label={side === 'tree' ? '展开目录' : '展开审核结果'}>
+        {side === 'tree' ? '»' : '«'}
+      </button>
+      <span className="strip-label">{side === 'tree' ? '目录' : '审核结果'}</span>
+      {side === 'checks' && errors > 0 && <span className="badge err" title={`${errors} 个错误`}>{errors}</span>}
+      {side === 'checks' && hints > 0 && <span className="badge warn" title={`${hints} 条提示`}>{hints}</span>}
+    </div>
+  );
+}
 
 function Centre() {
   const active = useUi((s) => s.activeSheet);
   const version = useUi((s) => s.layoutVersion);
   const zoom = useUi((s) => s.zoom);
+  const body = useRef<HTMLDivElement>(null);
+  useFitWidth(body, active);
+  return (
+    <main className="centre">
+      <div className="centre-body" ref={body}>
+        <CentreView active={active} version={version} zoom={zoom} />
+      </div>
+      <SheetTabs />
+    </main>
+  );
+}
+
+function CentreView({ active, version, zoom }: { active: string; version: number; zoom: number }) {
   if (active === NARRATIVE_VIEW) return <NarrativeView />;
   if (!active || !controller.session) return <div className="placeholder">请从左侧选择一张表。</div>;
   return (
@@ -81,6 +190,9 @@ export function App() {
   const status = useUi((s) => s.status);
   const findOpen = useUi((s) => s.findOpen);
   const checksOpen = useUi((s) => s.checksOpen);
+  const treeOpen = useUi((s) => s.treeOpen);
+  const treeWidth = useUi((s) => s.treeWidth);
+  const checksWidth = useUi((s) => s.checksWidth);
   useEffect(() => {
     window.addEventListener('keydown', onGlobalKeyDown, true);
     const warn = (e: BeforeUnloadEvent) => {
@@ -104,14 +216,17 @@ export function App() {
     <div className={`app${checksOpen ? '' : ' no-checks'}`}>
       <Toolbar />
       <FormulaBar />
-      <div className="main">
+      <div
+        className="main"
+        style={status === 'ready' ? { gridTemplateColumns: `${treeOpen ? treeWidth : STRIP_PX}px ${treeOpen ? 5 : 0}px minmax(0, 1fr) ${checksOpen ? 5 : 0}px ${checksOpen ? checksWidth : STRIP_PX}px` } : undefined}
+      >
         {status === 'ready' ? (
           <>
-            <PacketTree />
-            <main className="centre">
-              <Centre />
-            </main>
-            {checksOpen && <ChecksPanel />}
+            {treeOpen ? <PacketTree /> : <Strip side="tree" />}
+            {treeOpen ? <Splitter side="tree" /> : <span />}
+            <Centre />
+            {checksOpen ? <Splitter side="checks" /> : <span />}
+            {checksOpen ? <ChecksPanel /> : <Strip side="checks" />}
           </>
         ) : (
           <Loading />
@@ -121,6 +236,7 @@ export function App() {
       {findOpen && <FindDialog />}
       <ImportDialog />
       <ExportDialogs />
+      <PrintDialog />
       <RecoveryDialog />
       <RecalcDialog />
       <MergeDialog />

@@ -4,11 +4,13 @@
 import type { MenuCommand } from './host/host';
 import { controller } from './state/controller';
 import { startImport } from './components/ImportDialog';
-import { openPrintPreview, startExport } from './components/ExportDialog';
+import { startExport } from './components/ExportDialog';
+import { openPrintDialog } from './components/PrintDialog';
 import { say, useUi } from './state/store';
 import { currentHot } from './grid/SheetGrid';
 import { rowOpsOf } from './grid/layout';
 import { templateSets } from './sets';
+import { stepSheet } from './components/SheetTabs';
 
 export const ZOOMS = [0.5, 0.67, 0.75, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2];
 
@@ -17,9 +19,10 @@ function confirmDiscard(what: string): boolean {
   return confirm(`当前公开包有未保存的修改。放弃这些修改并${what}吗？`);
 }
 
+/** A zoom chosen by hand: fit-width stops following the window until 适应宽度 is chosen again. */
 export function setZoom(z: number): void {
   const zoom = Math.min(2, Math.max(0.5, Math.round(z * 100) / 100));
-  useUi.setState({ zoom });
+  useUi.setState({ zoom, zoomFit: false });
   requestAnimationFrame(() => currentHot()?.refreshDimensions());
 }
 
@@ -94,7 +97,7 @@ export async function runCommand(cmd: MenuCommand, arg?: number): Promise<void> 
       await startExport();
       return;
     case 'print':
-      await openPrintPreview();
+      await openPrintDialog();
       return;
     case 'undo':
       controller.undo();
@@ -143,10 +146,49 @@ function inTextField(e: KeyboardEvent): boolean {
 }
 
 /** Application shortcuts, in the capture phase so the grid never sees them. */
+/**
+ * F6 / Shift+F6: the next / previous pane (目录 → 表格 → 审核结果 → 工作表标签), as Windows and Excel move
+ * between panes: the keyboard reaches the findings without leaving the grid by Tab (which moves cells).
+ */
+function cyclePane(back: boolean): void {
+  const panes: (() => HTMLElement | null | undefined)[] = [
+    () => document.querySelector<HTMLElement>('.tree .tree-item[tabindex="0"]') ?? document.querySelector<HTMLElement>('[data-testid="expand-tree"]'),
+    () => {
+      const hot = currentHot();
+      if (!hot) return document.querySelector<HTMLElement>('[data-testid="narrative-view"] textarea, [data-testid="narrative-view"] input');
+      if (!hot.getSelectedLast()) hot.selectCell(0, 0);
+      hot.listen();
+      return null;
+    },
+    () => document.querySelector<HTMLElement>('.checks .finding') ?? document.querySelector<HTMLElement>('[data-testid="expand-checks"]'),
+    () => document.querySelector<HTMLElement>('.sheet-tab[tabindex="0"]'),
+  ];
+  const a = document.activeElement;
+  const inGrid = !!a?.closest('.handsontable, .ht-root-wrapper, .grid-host, .narrative') || ((!a || a === document.body) && !!currentHot()?.isListening());
+  const current = a?.closest('.tree, .side-strip.tree') ? 0 : inGrid ? 1 : a?.closest('.checks, .side-strip.checks') ? 2 : a?.closest('.sheet-tabs') ? 3 : -1;
+  const next = current < 0 ? (back ? 3 : 0) : (current + (back ? 3 : 1)) % 4;
+  const hot = currentHot();
+  if (current === 1 && hot) hot.unlisten();
+  panes[next]()?.focus();
+}
+
 export function onGlobalKeyDown(e: KeyboardEvent): void {
+  if (e.key === 'F6' && !e.ctrlKey && !e.metaKey && !e.altKey && useUi.getState().status === 'ready' && !editorOpen()) {
+    e.preventDefault();
+    e.stopPropagation();
+    cyclePane(e.shiftKey);
+    return;
+  }
   const mod = e.ctrlKey || e.metaKey;
   if (!mod || e.altKey) return;
   const k = e.key.toLowerCase();
+  // Ctrl+PgUp / Ctrl+PgDn: previous / next sheet, as in Excel and WPS (not while a cell is being edited)
+  if ((k === 'pagedown' || k === 'pageup') && !e.shiftKey && !editorOpen() && useUi.getState().status === 'ready') {
+    e.preventDefault();
+    e.stopPropagation();
+    stepSheet(k === 'pagedown' ? 1 : -1);
+    return;
+  }
   let cmd: MenuCommand | null = null;
   if (k === 'z' && !e.shiftKey) cmd = inTextField(e) ? null : 'undo';
   else if (k === 'y' || (k === 'z' && e.shiftKey)) cmd = inTextField(e) ? null : 'redo';

@@ -7,6 +7,7 @@ import { offerRecovery } from './components/RecoveryDialog';
 import { currentHot } from './grid/SheetGrid';
 import { useUi } from './state/store';
 import { perf } from './perf';
+import { installLayoutPrefs } from './state/layout-prefs';
 import './styles.css';
 
 async function start(): Promise<void> {
@@ -14,6 +15,7 @@ async function start(): Promise<void> {
   const host = await createHost();
   controller.host = host;
   host.onMenuCommand((cmd, arg) => void runCommand(cmd, arg));
+  installLayoutPrefs();
   // no StrictMode: it builds the grid twice and the first instance is destroyed (STACK-NOTES)
   createRoot(document.getElementById('root')!).render(<App />);
   try {

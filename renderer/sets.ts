@@ -10,6 +10,7 @@ const manifests = import.meta.glob<unknown>('../templates/*/set.json', { eager: 
 const narratives = import.meta.glob<unknown>('../templates/*/narrative/template.json', { eager: true, import: 'default' });
 const vocabularies = import.meta.glob<unknown>('../templates/*/import/vocabulary.json', { eager: true, import: 'default' });
 const mergeRules = import.meta.glob<unknown>('../templates/*/merge.json', { eager: true, import: 'default' });
+const publishes = import.meta.glob<unknown>('../templates/*/publish.json', { eager: true, import: 'default' });
 
 export interface TemplateSetInfo {
   /** the folder name, written into a packet's 公开包信息 as 模板套 */
@@ -65,4 +66,14 @@ export function packetSet(meta: Record<string, string>): { id: string; problem: 
     return { id, problem: `本版本没有模板套「${id}」（带有：${templateSets().map((s) => `${s.name}（${s.id}）`).join('、') || '无'}）。` };
   }
   return { id, problem: '' };
+}
+
+/**
+ * What set `id` publishes (templates/<set>/publish.json), for packets saved before they carried their own
+ * 公开工作表 declaration; undefined when the set declares nothing (the packet's own declaration still counts).
+ */
+export function publishOf(id: string): { 公开工作表: string[] } | undefined {
+  const json = bySet(publishes).get(id) as { 公开工作表?: unknown } | undefined;
+  const list = json?.公开工作表;
+  return Array.isArray(list) && list.every((x) => typeof x === 'string') ? { 公开工作表: list as string[] } : undefined;
 }

@@ -1,15 +1,17 @@
 /**
- * 导出 and 打印预览. Export asks first when errors remain (saying how many), then writes the workbook with a
- * progress bar. The preview renders the whole printable packet (cover, 目录, every table) in an iframe; 打印
- * prints that iframe. The browser cannot make a PDF itself, so the PDF file is the Electron shell's job.
+ * 导出 and 打印. Export asks first when errors remain (saying how many), then goes the CLI's road:
+ * shared/export/packet.ts writes the workbook, the 情况说明 .docx and the 公开包 PDF (two Chromium passes, so
+ * the 目录 carries real page numbers) through the host's printer, each file handed to the host as it is
+ * ready. 打印 opens the print dialog (PrintDialog.tsx).
  */
 import { create } from 'zustand';
-import { buildPacketHtml, exportWorkbook, printNarrative, safeFileName } from '../../shared/export/index';
-import { generateNarrative } from '../../shared/narrative/index';
-import { templateForPacket } from './NarrativeSlot';
+import { exportPacket, safeFileName, type ExportArtifact, type PdfPrinter } from '../../shared/export/index';
 import { exportGate } from '../../shared/report/index';
+import { publishOf } from '../sets';
+import { templateForPacket } from './NarrativeSlot';
 import { controller } from '../state/controller';
 import { say } from '../state/store';
+import { canPrintPdf, type ExportKind, type Host } from '../host/host';
 import { ProgressBar } from './ImportDialog';
 
 interface ExportState {
@@ -18,13 +20,24 @@ interface ExportState {
   /** 提示 without a current 出错说明 (an explained 提示 does not count; shared/report/explanations.ts) */
   confirmUnexplained: number;
   progress: { fraction: number; message: string } | null;
-  preview: string | null;
 }
 
-export const useExport = create<ExportState>(() => ({ confirmErrors: 0, confirmUnexplained: 0, progress: null, preview: null }));
+export const useExport = create<ExportState>(() => ({ confirmErrors: 0, confirmUnexplained: 0, progress: null }));
 
-/** Let React paint the progress bar between the steps. */
-const paint = () => new Promise<void>((res) => setTimeout(res, 0));
+/** The host as shared/export's PdfPrinter: the same HTML, the same PRINT_OPTIONS the CLI's Chromium uses. */
+export function hostPrinter(host: Host): PdfPrinter {
+  return { print: (html, pass) => host.printPdf(html, pass) };
+}
+
+/** The 情况说明 template of this build when the packet is of its set (a set-less packet is taken as it, as the CLI does). */
+export function narrativeTemplateFor(meta: Record<string, string>) {
+  const t = templateForPacket(meta);
+  return 'template' in t ? t.template : undefined;
+}
+
+export function exportBaseName(): string {
+  return safeFileName(controller.fileName.replace(/\.xlsx$/i, '') || '决算公开');
+}
 
 export async function startExport(): Promise<void> {
   const s = controller.session;
@@ -37,75 +50,44 @@ export async function startExport(): Promise<void> {
   await runExport();
 }
 
+const KIND: Record<ExportArtifact['kind'], ExportKind> = { workbook: 'xlsx', table: 'xlsx', narrative: 'docx', pdf: 'pdf' };
+
 async function runExport(): Promise<void> {
   const s = controller.session;
   const host = controller.host;
   useExport.setState({ confirmErrors: 0, confirmUnexplained: 0 });
   if (!s || !host) return;
-  const step = async (fraction: number, message: string) => {
-    useExport.setState({ progress: { fraction, message } });
-    await paint();
-  };
+  const base = exportBaseName();
+  const names: Record<ExportArtifact['kind'], string> = { workbook: `${base}（导出）.xlsx`, table: '', narrative: `${base}情况说明.docx`, pdf: `${base}公开包.pdf` };
+  const saved: string[] = [];
+  const pdfPossible = canPrintPdf(host);
   try {
-    await step(0.05, '正在整理公开包…');
-    const packet = s.toPacket();
-    await step(0.3, '正在写入工作簿…');
-    const bytes = await exportWorkbook(packet);
-    await step(0.9, '正在保存…');
-    const base = safeFileName(controller.fileName.replace(/\.xlsx$/i, '') || '决算公开');
-    const saved = await host.exportFile(bytes, `${base}（导出）.xlsx`, 'xlsx');
-    await step(1, '完成');
-    if (saved) say(`已导出「${saved.name}」。`);
+    useExport.setState({ progress: { fraction: 0, message: '正在整理公开包…' } });
+    const result = await exportPacket(s, {
+      narrativeTemplate: narrativeTemplateFor(s.packet.meta),
+      // 导出 gives the public packet (only the published sheets), as the CLI's export does; 保存 keeps everything
+      public: { fallback: publishOf(s.packet.meta['模板套'] ?? '') },
+      printer: pdfPossible ? hostPrinter(host) : undefined,
+      onProgress: (p) => useExport.setState({ progress: p }),
+      onArtifact: async (a) => {
+        if (a.kind === 'table') return;
+        const f = await host.exportFile(a.bytes, names[a.kind], KIND[a.kind]);
+        if (f) saved.push(f.name);
+      },
+    });
+    const notes = [...result.notices];
+    if (!pdfPossible) notes.push('浏览器版不能生成公开包 PDF：请在「打印」中用浏览器的打印对话框另存为 PDF，或使用桌面版。');
+    if (result.pdf) notes.unshift(`公开包 PDF 共 ${result.pdf.pageCount} 页。`);
+    if (saved.length) say(`已导出「${saved.join('」「')}」。${notes.join('')}`, result.notices.length ? 'warn' : 'info');
   } catch (e) {
-    say(`导出失败：${(e as Error).message}`, 'error');
+    say(`导出失败：${(e as Error).message}${saved.length ? `（已导出「${saved.join('」「')}」）` : ''}`, 'error');
   } finally {
     useExport.setState({ progress: null });
   }
-}
-
-export async function openPrintPreview(): Promise<void> {
-  const s = controller.session;
-  if (!s) return;
-  useExport.setState({ progress: { fraction: 0.1, message: '正在生成打印版…' } });
-  await paint();
-  try {
-    // the narrative parts print from the same generator as the 情况说明 view, so preview and view agree
-    const t = templateForPacket(s.packet.meta);
-    const narrative = 'template' in t ? printNarrative(generateNarrative(s, t.template)) : undefined;
-    const doc = buildPacketHtml({ packet: s.toPacket(), narrative });
-    useExport.setState({ preview: doc.html });
-  } catch (e) {
-    say(`无法生成打印版：${(e as Error).message}`, 'error');
-  } finally {
-    useExport.setState({ progress: null });
-  }
-}
-
-/** Electron: the main process prints the same HTML to a PDF file (the browser host has no PDF printer). */
-async function savePdf(html: string): Promise<void> {
-  const host = controller.host;
-  if (!host) return;
-  useExport.setState({ progress: { fraction: 0.2, message: '正在生成 PDF…' } });
-  try {
-    const bytes = await host.printPdf(html);
-    useExport.setState({ progress: { fraction: 0.9, message: '正在保存…' } });
-    const base = safeFileName(controller.fileName.replace(/\.xlsx$/i, '') || '决算公开');
-    const saved = await host.exportFile(bytes, `${base}.pdf`, 'pdf');
-    if (saved) say(`已导出「${saved.name}」。`);
-  } catch (e) {
-    say(`无法生成 PDF：${(e as Error).message}`, 'error');
-  } finally {
-    useExport.setState({ progress: null });
-  }
-}
-
-function printFrame(): void {
-  const frame = document.querySelector<HTMLIFrameElement>('iframe[data-testid="print-frame"]');
-  frame?.contentWindow?.print();
 }
 
 export function ExportDialogs() {
-  const { confirmErrors, confirmUnexplained, progress, preview } = useExport();
+  const { confirmErrors, confirmUnexplained, progress } = useExport();
   return (
     <>
       {(confirmErrors > 0 || confirmUnexplained > 0) && (
@@ -129,19 +111,6 @@ export function ExportDialogs() {
           <div className="modal" role="dialog" aria-label="进度" data-testid="export-dialog">
             <ProgressBar testid="export-progress" fraction={progress.fraction} label={progress.message} />
           </div>
-        </div>
-      )}
-      {preview !== null && (
-        <div className="preview-pane" role="dialog" aria-label="打印预览" data-testid="print-preview">
-          <div className="preview-bar">
-            <b>打印预览</b>
-            {controller.host?.kind === 'electron' && (
-              <button type="button" data-testid="pdf-button" onClick={() => void savePdf(preview)}>导出 PDF</button>
-            )}
-            <button type="button" data-testid="print-button" onClick={printFrame}>打印</button>
-            <button type="button" data-testid="preview-close" onClick={() => useExport.setState({ preview: null })}>关闭</button>
-          </div>
-          <iframe title="打印预览" data-testid="print-frame" srcDoc={preview} sandbox="allow-same-origin allow-modals" />
         </div>
       )}
     </>

@@ -1,5 +1,7 @@
 /** The packet tree: 概况, the 公开表, the 自评表 (searchable), 情况说明 — each with its error/warning badge. */
-import { useMemo } from 'react';
+import { useMemo, type KeyboardEvent } from 'react';
+import { openSheetByKeyboard } from './SheetTabs';
+import { currentHot } from '../grid/SheetGrid';
 import type { Finding } from '../../shared/index';
 import { controller } from '../state/controller';
 import { NARRATIVE_VIEW, useUi, type SheetEntry } from '../state/store';
@@ -38,9 +40,42 @@ function Badges({ c }: { c: Counts | undefined }) {
   );
 }
 
+/**
+ * Keyboard in the tree (one tab stop, the active item): ↑/↓ move, Home/End jump, Enter or Space opens the
+ * sheet and hands the keyboard to its grid.
+ */
+function onItemKey(e: KeyboardEvent<HTMLLIElement>, sheet: string): void {
+  const items = [...(e.currentTarget.closest('.tree')?.querySelectorAll<HTMLElement>('.tree-item') ?? [])];
+  const i = items.indexOf(e.currentTarget);
+  let to: number;
+  if (e.key === 'ArrowDown') to = Math.min(items.length - 1, i + 1);
+  else if (e.key === 'ArrowUp') to = Math.max(0, i - 1);
+  else if (e.key === 'Home') to = 0;
+  else if (e.key === 'End') to = items.length - 1;
+  else if (e.key === 'Enter' || e.key === ' ') {
+    e.preventDefault();
+    openSheetByKeyboard(sheet);
+    return;
+  } else return;
+  e.preventDefault();
+  items[to]?.focus();
+}
+
 function Item({ s, label, sub, counts, active }: { s: string; label: string; sub?: string; counts?: Counts; active: boolean }) {
+  const activeSheet = useUi((st) => st.activeSheet);
+  // roving tab stop: the open sheet's item, or the first item when none is open
+  const first = !activeSheet && s === useUi.getState().sheets[0]?.name;
   return (
-    <li className={`tree-item${active ? ' active' : ''}`} data-sheet={s} onClick={() => controller.showSheet(s)} title={sub ? `${label} ${sub}` : label}>
+    <li
+      className={`tree-item${active ? ' active' : ''}`}
+      data-sheet={s}
+      role="treeitem"
+      aria-selected={active}
+      tabIndex={active || first ? 0 : -1}
+      onClick={() => controller.showSheet(s)}
+      onKeyDown={(e) => onItemKey(e, s)}
+      title={sub ? `${label} ${sub}` : label}
+    >
       <span className="tree-label">
         {label}
         {sub && <span className="tree-sub">{sub}</span>}
@@ -78,7 +113,20 @@ export function PacketTree() {
   const shownForms = q ? forms.filter((f) => f.name.includes(q) || f.title.includes(q)) : forms;
 
   return (
-    <nav className="tree" aria-label="公开包目录">
+    <nav className="tree" aria-label="公开包目录" role="tree">
+      <button
+        type="button"
+        className="tree-collapse"
+        data-testid="collapse-tree"
+        title="收起目录（表格区域更宽）"
+        aria-label="收起目录"
+        onClick={() => {
+          useUi.setState({ treeOpen: false });
+          requestAnimationFrame(() => currentHot()?.refreshDimensions());
+        }}
+      >
+        «
+      </button>
       <div className="tree-group">
         <div className="tree-head">第一部分 概况</div>
         <ul>

@@ -58,6 +58,7 @@ export function StatusBar() {
   const message = useUi((s) => s.message);
   const kind = useUi((s) => s.messageKind);
   const zoom = useUi((s) => s.zoom);
+  const zoomFit = useUi((s) => s.zoomFit);
   const sel = useUi((s) => s.selection);
   const autosavedAt = useUi((s) => s.autosavedAt);
   const dirty = useUi((s) => s.dirty);
@@ -83,7 +84,8 @@ export function StatusBar() {
         <button type="button" onClick={() => setZoom(zoom - 0.1)} title="缩小（Ctrl+-）">−</button>
         <input type="range" min={50} max={200} step={5} value={Math.round(zoom * 100)} onChange={(e) => setZoom(Number(e.target.value) / 100)} aria-label="缩放" />
         <button type="button" onClick={() => setZoom(zoom + 0.1)} title="放大（Ctrl+=）">+</button>
-        <span className="zoom-pct" onClick={() => setZoom(1)} title="缩放到 100%（Ctrl+0）">{Math.round(zoom * 100)}%</span>
+        <button type="button" className="zoom-pct" onClick={() => setZoom(1)} title="缩放到 100%（Ctrl+0）">{Math.round(zoom * 100)}%</button>
+        <button type="button" className={`zoom-fit${zoomFit ? ' on' : ''}`} aria-pressed={zoomFit} data-testid="zoom-fit" onClick={() => useUi.setState({ zoomFit: !zoomFit })} title="适应宽度：按窗口宽度缩放，使整张表的宽度都能看到">适应宽度</button>
       </span>
     </footer>
   );

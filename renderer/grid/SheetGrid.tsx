@@ -300,8 +300,10 @@ function makeSettings(layout: SheetLayout): HotTableProps {
         if (!deferRender) hot.render();
       },
       select(row, col, row2, col2, focus) {
-        hot.selectCell(row, col, row2, col2, true, focus);
-        if (focus) hot.listen();
+        hot.selectCell(row, col, row2, col2, true, false);
+        // the key that asked for this (Enter on a tree item, a tab or a finding) is still on its way to the
+        // document, where a listening grid would take it as its own and move the cursor: listen after it
+        if (focus) setTimeout(() => !hot.isDestroyed && hot.listen(), 0);
       },
       focus() {
         hot.listen();

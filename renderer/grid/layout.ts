@@ -57,6 +57,18 @@ export function lookOf(style: CellStyle | undefined, input: boolean, formula: bo
   return { input, formula, className: cls.join(' '), ...(numFmt ? { numFmt } : {}) };
 }
 
+function colPx(sheet: SheetModel, c: number): number {
+  const w = sheet.colWidths[c];
+  return w ? Math.round(w * CHAR_PX) : DEFAULT_COL_PX;
+}
+
+/** The sheet's columns at 100%, in pixels (no row header): the width fit-width zoom has to show. */
+export function sheetWidthPx(sheet: SheetModel): number {
+  let w = 0;
+  for (let c = 0, n = Math.max(columnCount(sheet), 1); c < n; c++) w += colPx(sheet, c);
+  return w;
+}
+
 export function buildLayout(session: PacketSession, sheetName: string): SheetLayout {
   const sheet = session.sheet(sheetName);
   const packet = session.packet;
@@ -99,10 +111,7 @@ export function buildLayout(session: PacketSession, sheetName: string): SheetLay
     .filter((r): r is NonNullable<typeof r> => !!r)
     .filter((r) => r.bottom < rows && r.right < cols && (r.bottom > r.top || r.right > r.left))
     .map((r) => ({ row: r.top, col: r.left, rowspan: r.bottom - r.top + 1, colspan: r.right - r.left + 1 }));
-  const colWidths = Array.from({ length: cols }, (_x, c) => {
-    const w = sheet.colWidths[c];
-    return w ? Math.round(w * CHAR_PX) : DEFAULT_COL_PX;
-  });
+  const colWidths = Array.from({ length: cols }, (_x, c) => colPx(sheet, c));
   // points → pixels; undefined rows keep the grid's default height
   const rowHeights = Array.from({ length: rows }, (_x, r) => {
     const h = sheet.rowHeights[r];

@@ -68,8 +68,13 @@ export interface JuesuanBridge {
   exportFile(bytes: Uint8Array, suggestedName: string, kind: ExportKind): Promise<SavedFile | null>;
   /** 导入: picks a workbook to import; the import feature decides what to do with it */
   importDialog(): Promise<OpenedFile | null>;
-  /** 导出 PDF: the main process prints the packet's HTML (no script runs in it) to PDF bytes */
-  printPdf(html: string): Promise<Uint8Array>;
+  /** 打印: the packet's HTML on a printer (the system print dialog), only the pages asked for, `copies` times */
+  print(html: string, opts?: PrintRequest): Promise<void>;
+  /**
+   * 导出 PDF: the packet's HTML (no script runs in it) printed to PDF bytes by Chromium with shared/export's
+   * PRINT_OPTIONS, so that this host is a PdfPrinter for shared/export/packet.ts, as the CLI's is.
+   */
+  printPdf(html: string, opts?: PrintRequest): Promise<Uint8Array>;
   /** autosave: replace this window's recovery file with the unsaved work (packet bytes) */
   recoveryWrite(bytes: Uint8Array): Promise<void>;
   /** the work was saved or closed on purpose: remove this window's recovery file */
@@ -85,6 +90,16 @@ export interface JuesuanBridge {
   closeWindow(): void;
   /** `arg` is the recent-file index for 'open-recent' */
   onMenuCommand(listener: (command: MenuCommand, arg?: number) => void): () => void;
+}
+
+/** How one print differs from the document as declared (shared/export PrintPassOptions, plus copies). */
+export interface PrintRequest {
+  /** "1-3, 8": pages of the whole document to output */
+  pageRanges?: string;
+  /** 0.1…2 */
+  scale?: number;
+  /** paper copies (a printer only) */
+  copies?: number;
 }
 
 declare global {

@@ -1,5 +1,5 @@
 /** The browser host: bundled packets over http, <input type=file> to open, a download to save. */
-import type { Host, MenuCommand, OpenedFile, SavedFile, ExportKind, DocumentState, RecoveryOffer } from './host';
+import type { PrintRequest, Host, MenuCommand, OpenedFile, SavedFile, ExportKind, DocumentState, RecoveryOffer } from './host';
 import { BrowserRecovery } from './browser-recovery';
 import { templateSets } from '../sets';
 
@@ -50,6 +50,25 @@ function download(bytes: Uint8Array, name: string, mime: string): SavedFile {
   return { name };
 }
 
+/**
+ * A page cannot make a PDF by itself; whoever serves the browser host may lend it Chromium's own printer as
+ * `window.juesuanPdfPrinter(html, options) → base64 PDF` (the e2e harness does, with Playwright's page.pdf,
+ * exactly as node/pdf.ts prints for the CLI). Without one, 导出 PDF says what to do instead.
+ */
+type LentPrinter = (html: string, opts: PrintRequest) => Promise<string>;
+
+function lentPrinter(): LentPrinter | undefined {
+  const f = (window as unknown as { juesuanPdfPrinter?: unknown }).juesuanPdfPrinter;
+  return typeof f === 'function' ? (f as LentPrinter) : undefined;
+}
+
+function fromBase64(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
 export class BrowserHost implements Host {
   readonly kind = 'browser' as const;
   private name = '';
@@ -91,9 +110,26 @@ export class BrowserHost implements Host {
     return pickFile('.xlsx,.xls,.htm,.html,.mht,.mhtml,.csv,.txt');
   }
 
-  async printPdf(): Promise<Uint8Array> {
-    // a browser page cannot make a PDF itself; the print dialog of the preview can save one
-    throw new Error('浏览器版不能直接生成 PDF：请在打印预览中点「打印」，选择「另存为 PDF」。');
+  async print(html: string): Promise<void> {
+    // the browser's own print dialog over the packet document (it asks for pages and copies itself)
+    const frame = document.createElement('iframe');
+    frame.style.cssText = 'position:fixed;width:0;height:0;border:0;left:-10px;top:-10px';
+    frame.srcdoc = html;
+    document.body.appendChild(frame);
+    await new Promise<void>((res) => frame.addEventListener('load', () => res(), { once: true }));
+    frame.contentWindow?.print();
+    setTimeout(() => frame.remove(), 60_000);
+  }
+
+  canPrintPdf(): boolean {
+    return !!lentPrinter();
+  }
+
+  async printPdf(html: string, opts: PrintRequest = {}): Promise<Uint8Array> {
+    const lent = lentPrinter();
+    if (!lent) throw new Error('浏览器版不能直接生成 PDF：请使用桌面版，或在浏览器的打印对话框中选择「另存为 PDF」。');
+    const { copies: _copies, ...pass } = opts;
+    return fromBase64(await lent(html, pass));
   }
 
   recoveryWrite(bytes: Uint8Array): Promise<void> {

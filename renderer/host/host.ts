@@ -5,10 +5,17 @@
  */
 import type { JuesuanBridge } from './bridge';
 
-export type { OpenedFile, SavedFile, ExportKind, MenuCommand, DocumentState, RecentEntry, RecoveryOffer } from './bridge';
+export type { PrintRequest, OpenedFile, SavedFile, ExportKind, MenuCommand, DocumentState, RecentEntry, RecoveryOffer } from './bridge';
 
 export interface Host extends JuesuanBridge {
   kind: 'electron' | 'browser';
+  /** the browser host prints PDF only with a printer lent by the page that serves it */
+  canPrintPdf?(): boolean;
+}
+
+/** Whether printPdf can work here (Electron always; the browser host only with a lent printer). */
+export function canPrintPdf(host: Host): boolean {
+  return host.kind === 'electron' || !!host.canPrintPdf?.();
 }
 
 export async function createHost(): Promise<Host> {

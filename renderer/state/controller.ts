@@ -538,6 +538,20 @@ class Controller {
     this.autosaver?.changed();
   }
 
+  /**
+   * A packet fact kept in 公开包信息 rather than in a cell (the cover date chosen in the print dialog): no
+   * check reads it, so it bypasses the edit path; it marks the packet unsaved and goes into the recovery file.
+   */
+  setMeta(key: string, value: string): void {
+    const s = this.session;
+    if (!s || s.packet.meta[key] === value) return;
+    s.packet.meta[key] = value;
+    s.dirty = true;
+    useUi.setState({ dirty: true });
+    this.pushTitle();
+    this.autosaver?.changed();
+  }
+
   pushTitle(): void {
     const st = useUi.getState();
     this.host?.setDocumentState({ name: st.fileName || '决算公开助手', dirty: st.dirty });

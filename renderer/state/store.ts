@@ -39,6 +39,13 @@ export interface UiState {
   findOpen: boolean;
   roundingOpen: boolean;
   checksOpen: boolean;
+  /** the packet tree shown (else collapsed to a strip) */
+  treeOpen: boolean;
+  /** side panel widths in CSS px (layout-prefs.ts keeps them across restarts) */
+  treeWidth: number;
+  checksWidth: number;
+  /** zoom follows the centre's width so the sheet's whole width shows (a manual zoom turns it off) */
+  zoomFit: boolean;
   formQuery: string;
   canUndo: boolean;
   canRedo: boolean;
@@ -66,6 +73,10 @@ export const useUi = create<UiState>(() => ({
   findOpen: false,
   roundingOpen: false,
   checksOpen: true,
+  treeOpen: true,
+  treeWidth: 210,
+  checksWidth: 300,
+  zoomFit: true,
   formQuery: '',
   canUndo: false,
   canRedo: false,

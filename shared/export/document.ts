@@ -177,7 +177,8 @@ function partBody(b: Builder, key: string, part: NarrativePart, formsHtml: () =>
   const parts: string[] = [];
   for (const block of part.blocks) {
     if (block.kind === 'forms') {
-      parts.push(`</div>${formsHtml()}<div class="text newpage">`);
+      // p3-cont: where the text resumes after the 自评表, so a print of the 情况说明 alone can find it
+      parts.push(`</div>${formsHtml()}<div class="text newpage" id="p3-cont">`);
       continue;
     }
     const inToc = (listed === 'headings' && block.kind === 'heading' && block.level === 1) || (listed !== 'none' && block.kind === 'subtitle');

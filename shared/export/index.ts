@@ -5,7 +5,8 @@
 export { exportWorkbook, exportTableWorkbooks, standaloneSheet, readsOutside, safeFileName, type WorkbookExportOptions, type SheetWorkbook } from './workbook.js';
 export { buildPacketHtml, packetUnit, packetYear, type PacketDocument, type PacketDocumentInput, type TocEntry, type PageMap } from './document.js';
 export { renderSheet, styleCss, sheetGeometry, type RenderedSheet, type PageGeometry } from './sheet-html.js';
-export { printPacketPdf, PRINT_OPTIONS, type PdfPrinter, type PacketPdf, type ExportProgress } from './pdf.js';
+export { printPacketPdf, PRINT_OPTIONS, type PdfPrinter, type PacketPdf, type ExportProgress, type PrintPassOptions, type PacketPrintOptions } from './pdf.js';
+export { printParts, parsePageRange, selectedPages, rangesText, type PrintPart, type PrintSelection } from './print.js';
 export { readPdfOutline, type PdfOutline } from './pdf-dests.js';
 export { formatCellText } from '../numfmt.js';
 export { missingPartText, printNarrative, PART_NAMES, type PacketNarrative, type NarrativePart, type NarrativeBlock, type NarrativePartKey } from './narrative.js';

@@ -8,7 +8,8 @@ import type { Finding, PacketSession } from '../engine.js';
 import { PacketError } from '../errors.js';
 import { generateNarrative, narrativeDocx, type NarrativeDoc, type NarrativeTemplate } from '../narrative/index.js';
 import { printNarrative, type PacketNarrative } from './narrative.js';
-import { printPacketPdf, type ExportProgress, type PacketPdf, type PdfPrinter } from './pdf.js';
+import { printPacketPdf, type ExportProgress, type PacketPdf, type PacketPrintOptions, type PdfPrinter } from './pdf.js';
+import { coverDate } from './cover.js';
 import { exportTableWorkbooks, exportWorkbook } from './workbook.js';
 import { exportPublicWorkbook, publicPrintPacket, type PublishDeclaration } from './public.js';
 
@@ -36,8 +37,12 @@ export interface PacketExportOptions {
   narrativeTemplate?: NarrativeTemplate;
   /** prints the packet HTML; a function is called only when the PDF is due (and its printer closed after) */
   printer?: PdfPrinter | (() => Promise<ClosablePrinter>);
-  /** the cover date (default today) */
+  /** the cover date (default: the packet's stored 封面日期, else today) */
   date?: Date;
+  /** only the PDF: no workbook, no .docx (the app's print dialog) */
+  pdfOnly?: boolean;
+  /** which parts / pages of the PDF, and its scale (default: the whole packet at 100%) */
+  print?: PacketPrintOptions;
   onProgress?: (p: ExportProgress) => void;
   /** each file as soon as it is ready (the CLI writes it at once, so a failing PDF keeps the workbook) */
   onArtifact?: (a: ExportArtifact) => void | Promise<void>;
@@ -69,10 +74,12 @@ export async function exportPacket(session: PacketSession, opts: PacketExportOpt
 
   progress({ fraction: 0, message: '正在导出工作簿…' });
   const packet = session.toPacket();
-  const workbook = opts.public ? await exportPublicWorkbook(packet, opts.public.fallback) : await exportWorkbook(packet, { includeChecks: opts.includeChecks ?? true });
-  await emit({ kind: 'workbook', name: EXPORT_FILES.workbook, bytes: workbook });
+  if (!opts.pdfOnly) {
+    const workbook = opts.public ? await exportPublicWorkbook(packet, opts.public.fallback) : await exportWorkbook(packet, { includeChecks: opts.includeChecks ?? true });
+    await emit({ kind: 'workbook', name: EXPORT_FILES.workbook, bytes: workbook });
+  }
 
-  if (opts.perTable) {
+  if (opts.perTable && !opts.pdfOnly) {
     progress({ fraction: 0.08, message: '正在导出分表工作簿…' });
     for (const b of await exportTableWorkbooks(packet)) await emit({ kind: 'table', name: `${EXPORT_FILES.perTableDir}/${b.fileName}`, sheet: b.sheet, bytes: b.bytes });
   }
@@ -85,7 +92,7 @@ export async function exportPacket(session: PacketSession, opts: PacketExportOpt
     try {
       doc = generateNarrative(session, opts.narrativeTemplate);
       narrative = printNarrative(doc);
-      await emit({ kind: 'narrative', name: EXPORT_FILES.narrative, bytes: await narrativeDocx(doc, opts.narrativeTemplate) });
+      if (!opts.pdfOnly) await emit({ kind: 'narrative', name: EXPORT_FILES.narrative, bytes: await narrativeDocx(doc, opts.narrativeTemplate) });
       for (const part of doc.parts) for (const p of part.paragraphs) for (const s of p.segments) if (s.t === 'num' && !s.check.ok) gaps++;
       if (gaps) notices.push(`情况说明中有 ${gaps} 处数字缺少数据，已标为【未填】。`);
     } catch (e) {
@@ -103,7 +110,8 @@ export async function exportPacket(session: PacketSession, opts: PacketExportOpt
     const printer: ClosablePrinter = typeof opts.printer === 'function' ? await opts.printer() : opts.printer;
     try {
       const printed = opts.public ? publicPrintPacket(packet, opts.public.fallback) : packet;
-      pdf = await printPacketPdf({ packet: printed, narrative, date: opts.date }, printer, (p) => progress({ fraction: 0.2 + p.fraction * 0.8, message: p.message }));
+      const date = opts.date ?? coverDate(packet);
+      pdf = await printPacketPdf({ packet: printed, narrative, date }, printer, (p) => progress({ fraction: 0.2 + p.fraction * 0.8, message: p.message }), opts.print);
     } finally {
       if (own) await printer.close?.();
     }

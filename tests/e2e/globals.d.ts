@@ -21,6 +21,10 @@ interface PageUiState {
   messageKind: string;
   status: string;
   fileName: string;
+  zoomFit: boolean;
+  treeOpen: boolean;
+  checksOpen: boolean;
+  checksWidth: number;
 }
 
 declare global {
@@ -29,6 +33,7 @@ declare global {
       controller: {
         value(sheet: string, row: number, col: number): unknown;
         gridPort(): { sheet: string } | null;
+        locate(f: PageFinding): { sheet: string; cells: string[] } | null;
         /** completed recovery writes of the open document */
         readonly autosaveWrites: number;
         readonly packetWriter: string;
