@@ -51,6 +51,11 @@ async function scenarios(): Promise<Record<string, ReturnType<typeof view>>> {
   setDetailOnly(ref, '公开03表', 'C9', 39.46);
   set(ref, '公开03表', 'F9', '见附表');
   out['edited'] = view(ref.findings());
+  // a failing 层级 check that still fails: its message follows the figure (the finding is updated, not stale)
+  const moved = setDetailOnly(ref, '公开03表', 'C9', 45);
+  out['figure moved'] = view(ref.findings());
+  out['figure moved: updated'] = view(moved.updated);
+  setDetailOnly(ref, '公开03表', 'C9', 39.46);
   ref.insertRows('公开03表', 9, 2);
   set(ref, '公开03表', 'A10', '2010302');
   set(ref, '公开03表', 'B10', '一般行政管理事务');
@@ -82,5 +87,6 @@ describe('findings against the stored expectation (issue 17: optimisations chang
     for (const k of Object.keys(want)) expect(got[k], k).toEqual(want[k]);
     // undoing the row surgery brings back exactly what the edits had found
     expect(got['four undos']).toEqual(got.edited);
+    expect(want['figure moved: updated'].some((f) => f.message.includes('45'))).toBe(true);
   }, 120_000);
 });
