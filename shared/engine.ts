@@ -69,6 +69,8 @@ interface CompiledCheck {
    * tables moves, so the text always reads the rows as they are.
    */
   lazy?: { exprs: string[]; deps?: Dep[] | 'all' };
+  /** one APPROXSTATE cell stands for the check and its strict twin (0 exact, 1 尾数差, 2 fails) */
+  state?: boolean;
 }
 
 /** A block of cells a lazy message reads: a change inside it re-reads the message of a failing check. */
@@ -212,8 +214,10 @@ export class PacketSession {
       const strict = strictVariant(tol);
       const { parts, exprs } = splitMessage(check.message);
       if (lazy) {
-        content.push(strict === tol ? [tol] : [tol, strict]);
-        out.push({ check, nLoc: check.locate.length, parts, nExpr: exprs.length, hasTol: strict !== tol, lazy: { exprs } });
+        // a generated check that is one APPROX call reads both ways from one cell, its sums evaluated once
+        const one = /^=APPROX\(/.test(tol) && wholeCall(tol.slice(1));
+        content.push(one ? [`=APPROXSTATE(${tol.slice(8)}`] : strict === tol ? [tol] : [tol, strict]);
+        out.push({ check, nLoc: check.locate.length, parts, nExpr: exprs.length, hasTol: strict !== tol && !one, lazy: { exprs }, state: one });
         continue;
       }
       content.push([
@@ -296,8 +300,12 @@ export class PacketSession {
   private evaluate(g: CheckGroup, i: number): { rule: string; finding: Finding | null } {
     const cc = g.checks[i];
     const at = (col: number) => this.hf.getCellValue({ sheet: g.hfId, row: i, col });
-    const tol = at(0);
-    const strict = cc.hasTol ? at(1) : tol;
+    let tol = at(0);
+    let strict = cc.hasTol ? at(1) : tol;
+    if (cc.state && typeof tol === 'number') {
+      strict = tol === 0;
+      tol = tol <= 1;
+    }
     // a check that holds needs nothing more (locators and messages are read only for a finding)
     if (strict === true && !(tol instanceof DetailedCellError)) return { rule: cc.check.rule, finding: null };
     // the text a locator has after a trip through the engine (sheet names quoted), as the eager groups read it
@@ -1000,6 +1008,24 @@ function messageDeps(exprs: string[]): Dep[] | 'all' {
     }
   }
   return deps;
+}
+
+/** "APPROX(…)" is a single call: its opening parenthesis closes at the very end (strings skipped). */
+function wholeCall(f: string): boolean {
+  const open = f.indexOf('(');
+  let depth = 0;
+  let quote = '';
+  for (let i = open; i < f.length; i++) {
+    const ch = f[i];
+    if (quote) {
+      if (ch === quote) quote = '';
+      continue;
+    }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i === f.length - 1;
+  }
+  return false;
 }
 
 function touches(deps: Dep[], changed: ChangedCell[]): boolean {
