@@ -2,12 +2,15 @@
  * `npm run bench`: every benchmark under tests/bench that exports run(); figures go to tests/bench/results/.
  * Then the editor benchmark in Chromium (tests/e2e/editor-bench.test.ts; BENCH_EDITOR=0 skips it), and
  * tests/bench/results/targets.json: issue 17's ratios beside their floors, all from this one run.
+ *   BENCH_ONLY=core,forms,import BENCH_EDITOR=0 npm run bench   — the core targets alone
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const started = new Date().toISOString();
-const files = readdirSync('tests/bench').filter((f) => f.endsWith('-bench.ts')).sort();
+// BENCH_ONLY=core,forms,import: those benchmarks only (the targets below still come from this one run)
+const only = process.env.BENCH_ONLY?.split(',').map((x) => x.trim());
+const files = readdirSync('tests/bench').filter((f) => f.endsWith('-bench.ts') && (!only || only.includes(f.replace(/-bench\.ts$/, '')))).sort();
 for (const f of files) {
   const mod = (await import(`./${f}`)) as { run?: () => Promise<void> };
   if (typeof mod.run === 'function') await mod.run();
