@@ -36,6 +36,14 @@ export class ApproxPlugin extends FunctionPlugin {
         { argumentType: FunctionArgumentType.NUMBER, defaultValue: 2 },
       ],
     },
+    APPROXSTATE: {
+      method: 'approxState',
+      parameters: [
+        { argumentType: FunctionArgumentType.NUMBER },
+        { argumentType: FunctionArgumentType.NUMBER },
+        { argumentType: FunctionArgumentType.NUMBER, defaultValue: 2 },
+      ],
+    },
   };
 
   approx(ast: ProcedureAst, state: InterpreterState) {
@@ -45,11 +53,22 @@ export class ApproxPlugin extends FunctionPlugin {
   approxStrict(ast: ProcedureAst, state: InterpreterState) {
     return this.runFunction(ast.args as never, state, this.metadata('APPROXSTRICT'), (a: number, b: number) => Math.abs(a - b) <= EPSILON);
   }
+
+  /**
+   * APPROXSTATE(a, b, n): both readings of APPROX in one cell, its arguments evaluated once — 0 when
+   * APPROXSTRICT holds, 1 when only APPROX does (a 尾数差), 2 when neither. The engine compiles a generated
+   * check that is one APPROX call to it instead of a strict twin.
+   */
+  approxState(ast: ProcedureAst, state: InterpreterState) {
+    return this.runFunction(ast.args as never, state, this.metadata('APPROXSTATE'), (a: number, b: number, n: number) =>
+      Math.abs(a - b) <= EPSILON ? 0 : withinRounding(a, b, n) ? 1 : 2,
+    );
+  }
 }
 
 let registered = false;
 export function registerApprox(): void {
   if (registered) return;
-  HyperFormula.registerFunctionPlugin(ApproxPlugin, { enGB: { APPROX: 'APPROX', APPROXSTRICT: 'APPROXSTRICT' } });
+  HyperFormula.registerFunctionPlugin(ApproxPlugin, { enGB: { APPROX: 'APPROX', APPROXSTRICT: 'APPROXSTRICT', APPROXSTATE: 'APPROXSTATE' } });
   registered = true;
 }

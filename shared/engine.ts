@@ -67,6 +67,23 @@ interface CompiledCheck {
   hasTol: boolean;
   /** locator references as they read now; dropped when rows move */
   locs?: string[];
+  /**
+   * A check of a generated group keeps its message placeholders and locators as text, out of the engine: they
+   * are computed only when the check fails (most never do), and the group is re-expanded whenever a row of its
+   * tables moves, so the text always reads the rows as they are.
+   */
+  lazy?: { exprs: string[]; deps?: Dep[] | 'all' };
+  /** one APPROXSTATE cell stands for the check and its strict twin (0 exact, 1 尾数差, 2 fails) */
+  state?: boolean;
+}
+
+/** A block of cells a lazy message reads: a change inside it re-reads the message of a failing check. */
+interface Dep {
+  sheet: string;
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
 }
 
 interface CheckGroup {
@@ -77,6 +94,10 @@ interface CheckGroup {
   checks: CompiledCheck[];
   /** the compiled sheet as last written, to skip a re-expansion that changes nothing */
   content?: string;
+  /** placeholders and locators stay out of the engine (a generated group); see CompiledCheck.lazy */
+  lazy: boolean;
+  /** rows of a lazy group whose check fails now: their messages follow the cells they read */
+  failing: Set<number>;
 }
 
 type UndoEntry =
@@ -86,7 +107,11 @@ type UndoEntry =
       kind: 'rows'; sheet: string; row: number; count: number; op: 'insert' | 'remove'; snapshot: ModelRows; like?: number;
       /** a removal with 运算: the HyperFormula steps it took and the totals it moved (after the removal) */
       steps?: number; after?: { sheet: string; row: number; col: number; after: CellValue }[];
-    };
+    }
+  /** several operations taken as one step (an import: its rows inserted, then its cells written) */
+  | { kind: 'group'; entries: UndoEntry[] }
+  /** the re-expansion a gathered step did once at its end, for all of its row and code changes (one HyperFormula step) */
+  | { kind: 'regen'; groups: CheckGroup[] };
 
 interface ModelRows {
   cells: (Cell | null)[][];
@@ -150,7 +175,7 @@ export class PacketSession {
       { name: FORMULA_GROUP, checks: formulaChecks },
       ...generated.map((g, i) => ({ name: `__gen${i}_${g.decl.id}`, decl: g.decl, checks: g.checks })),
     ];
-    const compiled = pending.map((p) => ({ ...p, rows: this.compileGroup(p.checks) }));
+    const compiled = pending.map((p) => ({ ...p, rows: this.compileGroup(p.checks, !!p.decl) }));
     for (const c of compiled) sheets[c.name] = c.rows.content;
 
     const named = packet.names.map((n) => ({ name: this.tr.alias(n.name), expression: this.tr.toEngine(n.ref) }));
@@ -161,8 +186,10 @@ export class PacketSession {
       throw new PacketError(engineLoadMessage(e, sheets), String((e as Error)?.message ?? e));
     }
     for (const s of packet.sheets) this.sheetIds.set(s.name, this.hf.getSheetId(s.name)!);
-    this.groups = compiled.map((c) => ({ hfName: c.name, hfId: this.hf.getSheetId(c.name)!, decl: c.decl, checks: c.rows.checks, content: JSON.stringify(c.rows.content) }));
-    for (const g of this.groups) for (let i = 0; i < g.checks.length; i++) this.store(this.evaluate(g, i));
+    this.groups = compiled.map((c) => ({
+      hfName: c.name, hfId: this.hf.getSheetId(c.name)!, decl: c.decl, checks: c.rows.checks, content: JSON.stringify(c.rows.content), lazy: !!c.decl, failing: new Set<number>(),
+    }));
+    for (const g of this.groups) for (let i = 0; i < g.checks.length; i++) this.check(g, i);
     for (const s of packet.sheets) this.scanTypes(s);
     this.refreshCachedValues();
   }
@@ -179,13 +206,25 @@ export class PacketSession {
     );
   }
 
-  private compileGroup(checks: ConcreteCheck[]): { content: RawCellContent[][]; checks: CompiledCheck[] } {
+  /**
+   * `lazy`: only the check itself (and its strict twin) goes into the engine; placeholders and locators stay
+   * text until the check fails. The 审核 sheet's own checks keep theirs in the engine, whose row moves keep
+   * their references right (they are never re-expanded).
+   */
+  private compileGroup(checks: ConcreteCheck[], lazy: boolean): { content: RawCellContent[][]; checks: CompiledCheck[] } {
     const content: RawCellContent[][] = [];
     const out: CompiledCheck[] = [];
     for (const check of checks) {
       const tol = this.tr.toEngine(check.formula);
       const strict = strictVariant(tol);
       const { parts, exprs } = splitMessage(check.message);
+      if (lazy) {
+        // a generated check that is one APPROX call reads both ways from one cell, its sums evaluated once
+        const one = /^=APPROX\(/.test(tol) && wholeCall(tol.slice(1));
+        content.push(one ? [`=APPROXSTATE(${tol.slice(8)}`] : strict === tol ? [tol] : [tol, strict]);
+        out.push({ check, nLoc: check.locate.length, parts, nExpr: exprs.length, hasTol: strict !== tol && !one, lazy: { exprs }, state: one });
+        continue;
+      }
       content.push([
         tol,
         // a check without APPROX has no allowance: its strict reading is the same cell, not a second copy
@@ -240,7 +279,7 @@ export class PacketSession {
   /** Re-read every check from the engine. No editor command uses it (there is no 重新审核: the edit path keeps the findings current); tests/bench/core-bench.ts measures a full check with it. */
   recheckAll(): Finding[] {
     this.current.clear();
-    for (const g of this.groups) for (let i = 0; i < g.checks.length; i++) this.store(this.evaluate(g, i));
+    for (const g of this.groups) for (let i = 0; i < g.checks.length; i++) this.check(g, i);
     for (const s of this.packet.sheets) this.scanTypes(s);
     return this.findings();
   }
@@ -266,8 +305,16 @@ export class PacketSession {
   private evaluate(g: CheckGroup, i: number): { rule: string; finding: Finding | null } {
     const cc = g.checks[i];
     const at = (col: number) => this.hf.getCellValue({ sheet: g.hfId, row: i, col });
-    const tol = at(0);
-    const strict = cc.hasTol ? at(1) : tol;
+    let tol = at(0);
+    let strict = cc.hasTol ? at(1) : tol;
+    if (cc.state && typeof tol === 'number') {
+      strict = tol === 0;
+      tol = tol <= 1;
+    }
+    // a check that holds needs nothing more (locators and messages are read only for a finding)
+    if (strict === true && !(tol instanceof DetailedCellError)) return { rule: cc.check.rule, finding: null };
+    // the text a locator has after a trip through the engine (sheet names quoted), as the eager groups read it
+    if (!cc.locs && cc.lazy) cc.locs = cc.check.locate.map((l) => this.resolveName(this.tr.fromEngine(this.tr.toEngine(l))));
     if (!cc.locs) {
       cc.locs = [];
       for (let k = 0; k < cc.nLoc; k++) {
@@ -293,7 +340,10 @@ export class PacketSession {
     }
     if (strict === true) return { rule: cc.check.rule, finding: null };
     const raw: unknown[] = [];
-    for (let k = 0; k < cc.nExpr; k++) raw.push(at(2 + cc.nLoc + k));
+    if (cc.lazy) {
+      for (const e of cc.lazy.exprs) raw.push(this.placeholder(e, g.hfId));
+      cc.lazy.deps ??= messageDeps(cc.lazy.exprs);
+    } else for (let k = 0; k < cc.nExpr; k++) raw.push(at(2 + cc.nLoc + k));
     // the figures are formatted together: two that differ only beyond two decimals show the digits that differ
     const figures = formatMessageFigures(raw.map((v) => (typeof v === 'number' ? v : NaN)));
     const exprs = raw.map((v, k) => (typeof v === 'number' ? figures[k] : this.fmt(v)));
@@ -303,6 +353,18 @@ export class PacketSession {
       return { rule: cc.check.rule, finding: { ...base, severity: 'warning', rounding: true, message } };
     }
     return { rule: cc.check.rule, finding: { ...base, rounding: false, message } };
+  }
+
+  /** A lazy placeholder's value, read as a cell of the group's sheet would read it. */
+  private placeholder(expr: string, sheetId: number): unknown {
+    let v: unknown;
+    try {
+      v = this.hf.calculateFormula(this.tr.toEngine(expr), sheetId);
+    } catch {
+      return '#ERROR!';
+    }
+    // a range where one value is wanted: what a cell without array arithmetic shows
+    return Array.isArray(v) ? '#VALUE!' : v;
   }
 
   /** A locator that is a defined name (本年收入合计) points where the name points now, rows moved or not. */
@@ -316,6 +378,15 @@ export class PacketSession {
   private store(r: { rule: string; finding: Finding | null }): void {
     if (r.finding) this.current.set(r.rule, r.finding);
     else this.current.delete(r.rule);
+  }
+
+  /** evaluate + store, keeping a lazy group's failing rows known */
+  private check(g: CheckGroup, i: number): void {
+    const r = this.evaluate(g, i);
+    this.store(r);
+    if (!g.lazy) return;
+    if (r.finding) g.failing.add(i);
+    else g.failing.delete(i);
   }
 
   // ---- type findings: text in a number cell ----
@@ -483,8 +554,11 @@ export class PacketSession {
     const before = new Map(this.current);
     // the user's cells alone first, as any edit (a 科目编码 may re-expand a declaration): HyperFormula cannot
     // undo a batch that replaces a check sheet together with, or after, cells set to formulas and back
-    const user = userCells.length ? this.writeBatch(userCells) : { changes: [], regen: [] };
-    const first = this.writeBatch([], follow);
+    // An amount (no declaration re-expanded, the keystroke's usual case) goes in with the followers' formulas in
+    // one step: each HyperFormula step recalculates, and the edit → checks panel time is mostly those steps.
+    const alone = userCells.length > 0 && (this.deferred !== undefined || this.declarationsTouched(userCells).length > 0);
+    const user = alone ? this.writeBatch(userCells) : { changes: [], regen: [] };
+    const first = this.writeBatch(alone ? [] : userCells, follow);
     const writes: { sheet: string; row: number; col: number; value: CellValue }[] = [];
     const cells: { sheet: string; row: number; col: number; before: CellValue; after: CellValue }[] = [];
     for (const { d } of follow) {
@@ -502,8 +576,8 @@ export class PacketSession {
     // the followers' figures change no 科目编码 or indicator row, so no declaration is re-expanded (and
     // HyperFormula cannot undo a batch that replaces a check sheet right after one that set formulas)
     const second = this.writeBatch(writes, [], false);
-    const result = this.afterChange([...user.changes, ...first.changes, ...second.changes], user.regen, before, []);
-    return { result, cells, steps: userCells.length ? 3 : 2 };
+    const result = this.afterChange([...user.changes, ...first.changes, ...second.changes], [...user.regen, ...first.regen], before, []);
+    return { result, cells, steps: alone ? 3 : 2 };
   }
 
   /**
@@ -555,7 +629,7 @@ export class PacketSession {
   /** One HyperFormula step: literal cells (model too), and optionally formulas in cells the model keeps as they are. */
   private writeBatch(cells: { sheet: string; row: number; col: number; value: CellValue }[], formulas: Follower[] = [], reexpand = true): { changes: ExportedChange[]; regen: CheckGroup[] } {
     for (const c of cells) this.sheet(c.sheet).cells[c.row]![c.col]!.v = c.value ?? undefined;
-    const regen = reexpand ? this.declarationsTouched(cells) : [];
+    const regen = reexpand ? this.deferLater(this.declarationsTouched(cells)) : [];
     const changes = this.hf.batch(() => {
       // one call per rectangle of edited cells: HyperFormula's cost is per call, and an import writes thousands
       for (const b of editBlocks(cells)) this.hf.setCellContents({ sheet: this.sheetId(b.sheet), row: b.row, col: b.col }, b.values);
@@ -576,6 +650,13 @@ export class PacketSession {
     return { changes, regen };
   }
 
+  /** Groups to re-expand now: none while a step is gathered (they are noted and re-expanded at its end). */
+  private deferLater(groups: CheckGroup[]): CheckGroup[] {
+    if (!this.deferred) return groups;
+    for (const g of groups) this.deferred.add(g);
+    return [];
+  }
+
   private declarationsTouched(cells: { sheet: string; col: number }[]): CheckGroup[] {
     return this.groups.filter((g) => {
       if (!g.decl) return false;
@@ -588,7 +669,7 @@ export class PacketSession {
 
   /** Re-expand a declaration over the rows that exist now and replace its compiled sheet. */
   private regenerate(g: CheckGroup): void {
-    const compiled = this.compileGroup(expandDeclaration(this.packet, g.decl!));
+    const compiled = this.compileGroup(expandDeclaration(this.packet, g.decl!), g.lazy);
     const content = JSON.stringify(compiled.content);
     // an amount typed in a column a declaration reads its rows from (a form's A/B) usually changes no row:
     // replacing the check sheet with itself would only cost time, and HyperFormula cannot undo a second
@@ -619,9 +700,23 @@ export class PacketSession {
     }
     for (const g of regen) {
       for (const [rule, f] of this.current) if (!rule.startsWith('类型:') && ruleSource(f, rule, g)) this.current.delete(rule);
+      g.failing.clear();
       affected.set(g, new Set(g.checks.map((_c, i) => i)));
     }
-    for (const [g, rows] of affected) for (const i of rows) if (i < g.checks.length) this.store(this.evaluate(g, i));
+    // a lazy check that fails and still fails changes no engine cell: its message is read again when a cell it shows changed
+    if (changed.length) {
+      for (const g of this.groups) {
+        if (!g.lazy || !g.failing.size || regen.includes(g)) continue;
+        for (const i of g.failing) {
+          const deps = g.checks[i]?.lazy?.deps;
+          if (deps && (deps === 'all' || touches(deps, changed))) {
+            if (!affected.has(g)) affected.set(g, new Set());
+            affected.get(g)!.add(i);
+          }
+        }
+      }
+    }
+    for (const [g, rows] of affected) for (const i of rows) if (i < g.checks.length) this.check(g, i);
     this.refreshCachedValues(changed);
     return { changed, ...diffFindings(before, this.current), rejected: [], structural };
   }
@@ -675,7 +770,7 @@ export class PacketSession {
   }
 
   private structural(sheet: string, op: () => void): EditResult {
-    const regen = this.groups.filter((g) => g.decl && declarationTables(g.decl).includes(sheet));
+    const regen = this.deferLater(this.groups.filter((g) => g.decl && declarationTables(g.decl).includes(sheet)));
     const before = new Map(this.current);
     const changes = this.hf.batch(() => {
       op();
@@ -704,8 +799,49 @@ export class PacketSession {
 
   private pushUndo(e: UndoEntry): void {
     this.undoStack.push(e);
-    if (this.undoStack.length > MAX_UNDO) this.undoStack.shift();
+    // a step being gathered is never cut short: its first entries are what undoing it needs most
+    if (this.undoStack.length > MAX_UNDO && this.gathering === undefined) this.undoStack.shift();
     this.redoStack = [];
+  }
+
+  /** where the undo stack stood when `beginStep` was called; undefined when no step is being gathered */
+  private gathering: number | undefined;
+  /**
+   * While a step is gathered: the declarations its operations touched, re-expanded once at its end instead of
+   * after every call (an import inserting 5,000 rows in chunks, then writing their codes).
+   */
+  private deferred: Set<CheckGroup> | undefined;
+
+  /**
+   * Gather every operation until `endStep` into one undo step: an import inserts rows in several calls and then
+   * writes its cells, and Ctrl+Z takes all of it back at once. Not nested: a second begin is refused.
+   */
+  beginStep(): void {
+    if (this.gathering !== undefined) throw new PacketError('内部错误：上一个操作尚未完成。');
+    this.gathering = this.undoStack.length;
+    this.deferred = new Set();
+  }
+
+  endStep(): void {
+    const from = this.gathering;
+    const deferred = this.deferred;
+    this.gathering = undefined;
+    this.deferred = undefined;
+    if (from === undefined) return;
+    if (deferred?.size) {
+      // the declarations the step's rows and codes touched, expanded once over the rows as they are now
+      const regen = [...deferred];
+      const before = new Map(this.current);
+      const changes = this.hf.batch(() => {
+        for (const g of regen) this.regenerate(g);
+      });
+      this.afterChange(changes, regen, before, []);
+      this.undoStack.push({ kind: 'regen', groups: regen });
+    }
+    const entries = this.undoStack.splice(from);
+    if (entries.length > 1) this.undoStack.push({ kind: 'group', entries });
+    else if (entries.length) this.undoStack.push(entries[0]);
+    while (this.undoStack.length > MAX_UNDO) this.undoStack.shift();
   }
 
   canUndo(): boolean {
@@ -732,6 +868,40 @@ export class PacketSession {
 
   private replay(e: UndoEntry, dir: 'undo' | 'redo'): EditResult {
     const before = new Map(this.current);
+    const r = this.replayEntry(e, dir);
+    const regen = [...r.regen];
+    // HyperFormula restored the compiled check sheets; bring their metadata back in line with them
+    for (const g of regen) {
+      const c = this.compileGroup(expandDeclaration(this.packet, g.decl!), g.lazy);
+      g.checks = c.checks;
+      g.content = JSON.stringify(c.content);
+    }
+    if (r.structural.size) this.forgetLocators();
+    for (const t of r.sheets) this.rescanTypes(t);
+    this.dirty = true;
+    return this.afterChange(r.changes, regen, before, [...r.structural]);
+  }
+
+  /**
+   * The model and HyperFormula steps of one entry, without re-reading checks: a gathered step replays all of its
+   * entries first (last-first to undo) and its declarations are brought in line once, from the model as it ends.
+   */
+  private replayEntry(e: UndoEntry, dir: 'undo' | 'redo'): { changes: ExportedChange[]; regen: Set<CheckGroup>; sheets: Set<string>; structural: Set<string> } {
+    if (e.kind === 'group') {
+      const out = { changes: [] as ExportedChange[], regen: new Set<CheckGroup>(), sheets: new Set<string>(), structural: new Set<string>() };
+      for (const x of dir === 'undo' ? [...e.entries].reverse() : e.entries) {
+        const r = this.replayEntry(x, dir);
+        out.changes.push(...r.changes);
+        for (const g of r.regen) out.regen.add(g);
+        for (const t of r.sheets) out.sheets.add(t);
+        for (const t of r.structural) out.structural.add(t);
+      }
+      return out;
+    }
+    if (e.kind === 'regen') {
+      const changes = dir === 'undo' ? this.hf.undo() : this.hf.redo();
+      return { changes, regen: new Set(e.groups), sheets: new Set(), structural: new Set() };
+    }
     if (e.kind === 'cells') {
       for (const c of e.cells) this.sheet(c.sheet).cells[c.row]![c.col]!.v = (dir === 'undo' ? c.before : c.after) ?? undefined;
     } else {
@@ -743,7 +913,6 @@ export class PacketSession {
         for (const c of e.after ?? []) s.cells[c.row]![c.col]!.v = c.after ?? undefined;
       }
     }
-    const touchedSheets = e.kind === 'cells' ? e.cells : [{ sheet: e.sheet, col: -1 }];
     const regen =
       e.kind === 'cells'
         ? this.declarationsTouched(e.cells)
@@ -751,16 +920,8 @@ export class PacketSession {
     const changes: ExportedChange[] = [];
     const steps = e.steps ?? 1;
     for (let k = 0; k < steps; k++) changes.push(...(dir === 'undo' ? this.hf.undo() : this.hf.redo()));
-    // HyperFormula restored the compiled check sheets; bring their metadata back in line with them
-    for (const g of regen) {
-      const c = this.compileGroup(expandDeclaration(this.packet, g.decl!));
-      g.checks = c.checks;
-      g.content = JSON.stringify(c.content);
-    }
-    if (e.kind === 'rows') this.forgetLocators();
-    for (const t of new Set(touchedSheets.map((c) => c.sheet))) this.rescanTypes(t);
-    this.dirty = true;
-    return this.afterChange(changes, regen, before, e.kind === 'rows' ? [e.sheet] : []);
+    const sheets = new Set(e.kind === 'cells' ? e.cells.map((c) => c.sheet) : [e.sheet]);
+    return { changes, regen: new Set(regen), sheets, structural: new Set(e.kind === 'rows' ? [e.sheet] : []) };
   }
 
   // ---- back to the model ----
@@ -821,6 +982,62 @@ export class PacketSession {
   }
 }
 
+const REF = /('(?:[^']|'')+'|[A-Za-z0-9_.\u0080-\uffff]+)!\$?([A-Za-z]{1,3})\$?(\d+)?(?::(?:'(?:[^']|'')+'!|[A-Za-z0-9_.\u0080-\uffff]+!)?\$?([A-Za-z]{1,3})\$?(\d+)?)?/gu;
+const WORD = /[A-Za-z_\u0080-\uffff][A-Za-z0-9_.\u0080-\uffff]*/gu;
+
+/**
+ * The cells a lazy message's placeholders read, from their text: sheet-qualified references and ranges (what
+ * the generators write). A defined name, or any other word that is not a function, reads 'all': re-read on
+ * every change, which costs time but is never stale.
+ */
+function messageDeps(exprs: string[]): Dep[] | 'all' {
+  const deps: Dep[] = [];
+  for (const e of exprs) {
+    // string literals are data
+    const code = e.replace(/"(?:[^"]|"")*"/g, '""');
+    for (const m of code.matchAll(REF)) {
+      const sheet = m[1].replace(/^'(.*)'$/su, '$1').replace(/''/g, "'");
+      if (!m[3] && !m[4]) return 'all';
+      const c1 = colIndex(m[2]);
+      const c2 = m[4] ? colIndex(m[4]) : c1;
+      // a whole column ($A:$A) has no row numbers
+      const r1 = m[3] ? Number(m[3]) - 1 : 0;
+      const r2 = m[4] ? (m[5] ? Number(m[5]) - 1 : Number.MAX_SAFE_INTEGER) : r1;
+      deps.push({ sheet, top: Math.min(r1, r2), bottom: Math.max(r1, r2), left: Math.min(c1, c2), right: Math.max(c1, c2) });
+    }
+    const rest = code.replace(REF, ' ');
+    for (const w of rest.matchAll(WORD)) {
+      if (rest.slice((w.index ?? 0) + w[0].length).trimStart().startsWith('(')) continue;
+      if (/^(TRUE|FALSE)$/i.test(w[0])) continue;
+      return 'all';
+    }
+  }
+  return deps;
+}
+
+/** "APPROX(…)" is a single call: its opening parenthesis closes at the very end (strings skipped). */
+function wholeCall(f: string): boolean {
+  const open = f.indexOf('(');
+  let depth = 0;
+  let quote = '';
+  for (let i = open; i < f.length; i++) {
+    const ch = f[i];
+    if (quote) {
+      if (ch === quote) quote = '';
+      continue;
+    }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i === f.length - 1;
+  }
+  return false;
+}
+
+function touches(deps: Dep[], changed: ChangedCell[]): boolean {
+  for (const c of changed) for (const d of deps) if (d.sheet === c.sheet && c.row >= d.top && c.row <= d.bottom && c.col >= d.left && c.col <= d.right) return true;
+  return false;
+}
+
 function ruleSource(_f: Finding, rule: string, g: CheckGroup): boolean {
   return !!g.decl && rule.startsWith(`${g.decl.id}:`);
 }
@@ -847,10 +1064,17 @@ export function editBlocks(cells: { sheet: string; row: number; col: number; val
     else runs.push({ sheet: c.sheet, row: c.row, col: c.col, values: [engineLiteral(c.value)] });
   }
   const blocks: { sheet: string; row: number; col: number; values: RawCellContent[][] }[] = [];
+  // the block each column span is growing: rows of A:D and I (a gap between) stack as two blocks, not one per row
+  const open = new Map<string, (typeof blocks)[number]>();
   for (const r of runs) {
-    const b = blocks[blocks.length - 1];
-    if (b && b.sheet === r.sheet && b.col === r.col && b.values[0].length === r.values.length && b.row + b.values.length === r.row) b.values.push(r.values);
-    else blocks.push({ sheet: r.sheet, row: r.row, col: r.col, values: [r.values] });
+    const k = `${r.sheet}\u0000${r.col}\u0000${r.values.length}`;
+    const b = open.get(k);
+    if (b && b.row + b.values.length === r.row) b.values.push(r.values);
+    else {
+      const nb = { sheet: r.sheet, row: r.row, col: r.col, values: [r.values] };
+      blocks.push(nb);
+      open.set(k, nb);
+    }
   }
   return blocks;
 }
@@ -863,7 +1087,8 @@ function sameFinding(a: Finding, b: Finding): boolean {
   return a.message === b.message && a.severity === b.severity && a.rounding === b.rounding && a.cells.join() === b.cells.join() && a.sheet === b.sheet;
 }
 
-function diffFindings(before: Map<string, Finding>, after: Map<string, Finding>) {
+/** What changed between two sets of findings (rule → finding): an EditResult's added/removed/updated. */
+export function diffFindings(before: Map<string, Finding>, after: Map<string, Finding>) {
   const added: Finding[] = [];
   const removed: Finding[] = [];
   const updated: Finding[] = [];

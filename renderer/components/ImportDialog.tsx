@@ -1,7 +1,8 @@
 /**
  * 导入: a legacy workbook (last year's package, another region's layout, .xls or .xlsx) is planned against the
  * open packet, the placement report is shown with the figures it would overwrite, and only 确认导入 changes
- * the packet — through the session (one undoable step) or, for a large import, as a new session.
+ * the packet — through the session as one undoable step, whatever its size (an import that adds 自评表 forms
+ * still continues with a new session).
  */
 import { create } from 'zustand';
 import {
@@ -79,7 +80,7 @@ async function confirmImport(): Promise<void> {
       onProgress: (p) => useImport.setState({ progress: p }),
     });
     if (result.session) {
-      // a large import (or one that adds forms) rebuilt the packet: the editor continues with the new session
+      // an import that adds forms rebuilt the packet: the editor continues with the new session
       controller.install(result.session, controller.fileName, controller.isUntitled, true);
     } else if (result.edit) {
       controller.dispatch(result.edit);

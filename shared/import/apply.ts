@@ -1,32 +1,30 @@
 /**
  * Applying a confirmed plan to the open packet: 科目 rows are added in code order (through the session's
  * insertRows, so formulas and 层级 checks follow), then every planned cell goes through session.apply in one
- * batch, then the figures of computed cells are compared with what the packet computes.
+ * batch — the engine's one validation, whatever the size of the import — then the figures of computed cells
+ * are compared with what the packet computes. The whole import is one undo step.
  */
 import { a1 } from '../a1.js';
-import { parseCellInput, PacketSession, type CellEdit, type EditResult } from '../engine.js';
+import { diffFindings, PacketSession, type CellEdit, type EditResult } from '../engine.js';
 import type { CellValue, Packet, SheetModel } from '../model.js';
 import type { ImportPlan, PlannedRows, ProgressFn } from './plan.js';
 import { tick } from './plan.js';
 import { summarize, type ImportReport } from './report.js';
 import { parseCode } from './text.js';
-import { refusal } from '../kinds.js';
 
 export interface ApplyOptions {
   /** false: keep the packet's non-empty inputs and report those figures as not placed */
   overwrite?: boolean;
-  /** write the packet model and open a new session even for a small import */
-  rebuild?: boolean;
   onProgress?: ProgressFn;
   span?: [number, number];
 }
 
 export interface ApplyResult {
   report: ImportReport;
-  /** the engine's answer when the edits went through the open session (undoable) */
+  /** the engine's answer: the edits went through the open session, as one undoable step */
   edit?: EditResult;
   /**
-   * Set when the import rebuilt the packet instead (a large import, or forms added/replaced): continue with
+   * Set when the import rebuilt the packet instead (forms added or replaced, applyImport): continue with
    * this session and packet; the session passed in is then stale.
    */
   session?: PacketSession;
@@ -35,13 +33,6 @@ export interface ApplyResult {
 
 /** The engine inserts at most this many rows per call. */
 const INSERT_CHUNK = 1000;
-/**
- * Up to this many edits go through session.apply (one undoable step, findings diffed). Beyond it the packet is
- * rebuilt: HyperFormula clears its redo stack on every cell write and scans the whole undo history to do so,
- * which makes one batch quadratic in its size (25,000 cells ≈ 30 s); writing the model and opening a new
- * session takes about a second for the same import.
- */
-export const BULK_EDITS = 3000;
 
 function codeAt(s: SheetModel, r: number, col: number): string | null {
   const v = s.cells[r]?.[col]?.v;
@@ -138,6 +129,24 @@ function near(a: CellValue, b: number, tol: number): boolean {
 const CHECK_TOLERANCE = 0.015 + 1e-9;
 
 export async function applyPlan(session: PacketSession, plan: ImportPlan, opts: ApplyOptions = {}): Promise<ApplyResult> {
+  // rows inserted in several calls and the cells written after them: one Ctrl+Z takes the import back
+  const before = new Map(session.findings().map((f) => [f.rule, f]));
+  const height = new Map(plan.rows.map((r) => [r.sheet, session.sheet(r.sheet).cells.length]));
+  session.beginStep();
+  let out: ApplyResult;
+  try {
+    out = await applySteps(session, plan, opts);
+  } finally {
+    session.endStep();
+  }
+  // one answer for the whole step: the sheets whose rows were inserted, and the findings before and after it all
+  const structural = [...height].filter(([sh, n]) => session.sheet(sh).cells.length !== n).map(([sh]) => sh);
+  const edit = out.edit ?? { changed: [], added: [], removed: [], updated: [], rejected: [], structural: [] };
+  const after = new Map(session.findings().map((f) => [f.rule, f]));
+  return { ...out, edit: { ...edit, ...diffFindings(before, after), structural: [...new Set([...edit.structural, ...structural])] } };
+}
+
+async function applySteps(session: PacketSession, plan: ImportPlan, opts: ApplyOptions): Promise<ApplyResult> {
   const overwrite = opts.overwrite ?? true;
   const report = JSON.parse(JSON.stringify(plan.report)) as ImportReport;
   const [from, to] = opts.span ?? [0, 1];
@@ -203,18 +212,8 @@ export async function applyPlan(session: PacketSession, plan: ImportPlan, opts: 
   }
   emit('写入公开包', plan.rows.length + 1);
   await tick();
-  const list = [...edits.values()];
-  let live = session;
-  let result: EditResult;
-  let rebuilt: { session: PacketSession; packet: Packet } | undefined;
-  if (list.length <= BULK_EDITS && !opts.rebuild) result = session.apply(list);
-  else {
-    const packet = JSON.parse(JSON.stringify(session.toPacket())) as Packet;
-    result = writeModel(packet, list);
-    live = new PacketSession(packet);
-    live.dirty = true;
-    rebuilt = { session: live, packet };
-  }
+  const result: EditResult = session.apply([...edits.values()]);
+  const live = session;
   const priorNotFilled = (c: ImportPlan['cells'][number], reason: string) => {
     const py = report.priorYear;
     if (!py) return;
@@ -269,30 +268,5 @@ export async function applyPlan(session: PacketSession, plan: ImportPlan, opts: 
   report.applied = true;
   report.summary = summarize(report);
   emit('完成', steps);
-  return rebuilt ? { report, ...rebuilt } : { report, edit: result };
-}
-
-/** The same rules as session.apply (input cells only, numbers parsed), written into a packet model. */
-function writeModel(packet: Packet, edits: CellEdit[]): EditResult {
-  const result: EditResult = { changed: [], added: [], removed: [], updated: [], rejected: [], structural: [] };
-  const sheets = new Map(packet.sheets.map((x) => [x.name, x]));
-  for (const e of edits) {
-    const sh = sheets.get(e.sheet);
-    const cell = sh?.cells[e.row]?.[e.col];
-    if (!sh || !cell?.input) {
-      result.rejected.push({ sheet: e.sheet, row: e.row, col: e.col, code: sh ? 'not-input' : 'no-sheet', reason: sh ? `${e.sheet} ${a1(e.row, e.col)} 不是填报单元格` : `工作表「${e.sheet}」不存在` });
-      continue;
-    }
-    // the same kind parsing as session.apply: a value the cell's kind cannot hold is refused, not stored as text
-    const parsed = parseCellInput(e.value, cell, packet.styles[cell.s ?? -1]?.numFmt);
-    if (!parsed.ok) {
-      result.rejected.push({ sheet: e.sheet, row: e.row, col: e.col, code: 'bad-value', reason: refusal(e.sheet, a1(e.row, e.col), parsed.kind, e.value, parsed.want) });
-      continue;
-    }
-    const v = parsed.value;
-    if (v === null) delete cell.v;
-    else cell.v = v;
-    result.changed.push({ sheet: e.sheet, row: e.row, col: e.col });
-  }
-  return result;
+  return { report, edit: result };
 }

@@ -51,8 +51,12 @@ export async function run(): Promise<void> {
     session.insertRows(sheet, 9, 1);
     session.undo();
   });
+  const floor = exceljsRead.median + bare.median;
   writeResults('core', {
     'reference packet sheets / checks': `${packet.sheets.length} / ${session.checks().length}`,
+    'floor: ExcelJS read alone + bare HyperFormula build': round(floor),
+    'open + full check (read + engine build + first findings)': build.median,
+    'open + full check ÷ floor (target ≤ 1.5)': round(build.median / floor),
     'floor: ExcelJS read alone': exceljsRead.median,
     'read (ExcelJS + packet model)': read.median,
     'floor: bare HyperFormula build, same sheets': bare.median,

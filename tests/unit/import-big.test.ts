@@ -1,4 +1,7 @@
-/** A 5,000-row source sheet: every 科目 row lands in code order, the 层级 checks hold, progress is reported. */
+/**
+ * A 5,000-row source sheet: every 科目 row lands in code order, the 层级 checks hold, progress is reported; the
+ * import goes into the open session (no rebuild, the engine's one validation) and Ctrl+Z takes it back in one step.
+ */
 import { describe, expect, it } from 'vitest';
 import { applyImport, planImport, type ImportProgress } from '../../shared/import/index.js';
 import { bigSource, toBytes } from '../fixtures/import/build.js';
@@ -8,6 +11,8 @@ describe('a 5,000-row source sheet', () => {
   it('imports with progress; rows in code order; the 层级 checks of all 5,000 rows hold', async () => {
     const bytes = await toBytes(bigSource());
     const session = await openSession(EMPTY_TABLES);
+    const findingsBefore = session.findings();
+    const rowsBefore = session.sheet('公开02表').cells.length;
     const events: ImportProgress[] = [];
     const plan = await planImport(bytes, session, { vocabulary: VOCABULARY, file: 'big.xlsx', onProgress: (p) => events.push(p) });
     expect(plan.report.sheets[0]).toMatchObject({ table: '公开02表', rowsInserted: expect.any(Array) });
@@ -23,8 +28,10 @@ describe('a 5,000-row source sheet', () => {
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
     expect(fractions.at(-1)).toBe(1);
 
-    // a large import rebuilds the packet: the result carries the session to continue with
-    const s = r.session!;
+    // the import went into the open session: nothing rebuilt, the grid told which sheet grew
+    expect(r.session).toBeUndefined();
+    expect(r.edit?.structural).toEqual(['公开02表']);
+    const s = session;
     const sheet = s.sheet('公开02表');
     const codes = sheet.cells.map((row) => String(row[0]?.v ?? '')).filter((c) => /^\d{3,7}$/.test(c));
     expect(codes).toHaveLength(5000);
@@ -35,5 +42,22 @@ describe('a 5,000-row source sheet', () => {
     // only the ties to the tables this source does not have (01, 04) are open, and 01表 is named as empty
     expect(findings.filter((f) => f.severity === 'error').map((f) => f.rule).sort()).toEqual(['01-00', 'X-01', 'X-03']);
     expect(s.dirty).toBe(true);
+    // the result's findings diff covers the whole step (rows, figures, the re-expanded 层级 checks)
+    const had = new Set(findingsBefore.map((f) => f.rule));
+    expect(r.edit?.added.map((f) => f.rule).sort()).toEqual(findings.map((f) => f.rule).filter((k) => !had.has(k)).sort());
+    expect(r.edit?.added.map((f) => f.rule)).toContain('X-01');
+
+    // one undo step takes back the 5,000 rows, their figures and the findings they brought
+    const undone = s.undo()!;
+    expect(undone.structural).toEqual(['公开02表']);
+    expect(s.sheet('公开02表').cells.length).toBe(rowsBefore);
+    expect(s.sheet('公开02表').cells.some((row) => /^\d{3,7}$/.test(String(row[0]?.v ?? '')))).toBe(false);
+    expect(s.findings()).toEqual(findingsBefore);
+    expect(s.canUndo()).toBe(false);
+    // and one redo puts it all back
+    s.redo();
+    expect(s.sheet('公开02表').cells.map((row) => String(row[0]?.v ?? '')).filter((c) => /^\d{3,7}$/.test(c))).toEqual(codes);
+    expect(s.findings().filter((f) => f.severity === 'error').map((f) => f.rule).sort()).toEqual(['01-00', 'X-01', 'X-03']);
+    expect(s.findings().filter((f) => f.rule.startsWith('02-H'))).toEqual([]);
   }, 300_000);
 });
