@@ -10,3 +10,6 @@ interface ImportMetaEnv {
 interface ImportMeta {
   readonly env: ImportMetaEnv;
 }
+
+/** true only in the build the e2e tests and the benchmark run (vite.config.ts) */
+declare const __JUESUAN_TEST_HANDLES__: boolean;
