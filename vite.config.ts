@@ -66,12 +66,16 @@ function licenceMarker(key: string | undefined): Plugin {
 
 // The bare Handsontable + HyperFormula page exists only for the latency benchmark, not in the app.
 const withBench = process.env.JUESUAN_BENCH === '1';
+// window.__juesuan (the controller, the grid, the UI store) is for the e2e tests and the benchmark only: the build
+// they run (scripts/run-e2e.mjs sets JUESUAN_BENCH) has it, an installer's build does not
+const testHandles = withBench || process.env.JUESUAN_TEST_HANDLES === '1';
 
 export default defineConfig(({ mode }) => ({
   root: resolve(here, 'renderer'),
   base: './',
   plugins: [react(), bundledPackets(), licenceMarker(loadEnv(mode, resolve(here, 'renderer'), 'VITE_').VITE_HOT_LICENSE)],
   envPrefix: 'VITE_',
+  define: { __JUESUAN_TEST_HANDLES__: JSON.stringify(testHandles) },
   build: {
     outDir: resolve(here, 'dist'),
     emptyOutDir: true,

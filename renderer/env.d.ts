@@ -15,3 +15,5 @@ interface ImportMeta {
   /** Vite: the files matching `pattern`, resolved at build time (renderer/sets.ts finds the template sets so) */
   glob<T>(pattern: string, options: { eager: true; import: 'default' }): Record<string, T>;
 }
+/** true only in the build the e2e tests and the benchmark run (vite.config.ts) */
+declare const __JUESUAN_TEST_HANDLES__: boolean;

@@ -30,12 +30,13 @@ async function start(): Promise<void> {
   await offerRecovery();
 }
 
-// read-only handles for the e2e tests and the benchmark (values of rows off screen have no DOM)
+// handles for the e2e tests and the benchmark (values of rows off screen have no DOM), only in the build they
+// run (vite.config.ts __JUESUAN_TEST_HANDLES__): the app as shipped does not hand its controller to the page
 declare global {
   interface Window {
     __juesuan?: { controller: typeof controller; hot: typeof currentHot; ui: typeof useUi };
   }
 }
-window.__juesuan = { controller, hot: currentHot, ui: useUi };
+if (__JUESUAN_TEST_HANDLES__) window.__juesuan = { controller, hot: currentHot, ui: useUi };
 
 void start();

@@ -276,7 +276,7 @@ export class PacketSession {
     return v as CellValue;
   }
 
-  /** Re-read every check from the engine. No editor command uses it (there is no 重新审核: the edit path keeps the findings current); tests/bench/core-bench.ts measures a full check with it. */
+  /** Re-read every check from the engine: the editor's 重新审核 button (the edit path never needs it) and the full-check benchmark. */
   recheckAll(): Finding[] {
     this.current.clear();
     for (const g of this.groups) for (let i = 0; i < g.checks.length; i++) this.check(g, i);

@@ -200,12 +200,25 @@ function expandSharedFormulas(wb: ExcelJS.Workbook): void {
   }
 }
 
+const ARRAY_WRAP = 'ARRAYFORMULA';
+const ARRAY_RE = new RegExp(`^${ARRAY_WRAP}\\((.*)\\)$`, 's');
+
+function isOneCell(ref: string | undefined): boolean {
+  const r = ref ? parseRange(ref) : null;
+  return !ref || (!!r && r.top === r.bottom && r.left === r.right);
+}
+
 function plainValue(v: ExcelJS.CellValue): { v: CellValue; f?: string } {
   if (v === null || v === undefined) return { v: null };
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return { v };
   if (v instanceof Date) return { v: v.toISOString().slice(0, 10) };
   if (typeof v === 'object') {
-    if ('formula' in v && typeof v.formula === 'string') return { v: resultValue(v.result), f: v.formula };
+    if ('formula' in v && typeof v.formula === 'string') {
+      // an array formula of one cell ({=SUM(A1:A3*B1:B3)}, Ctrl+Shift+Enter) computes element by element; the engine
+      // does that inside ARRAYFORMULA(), and without it silently takes one element (SUM(…) = 2 instead of 14)
+      const array = (v as { shareType?: string; ref?: string }).shareType === 'array' && isOneCell((v as { ref?: string }).ref);
+      return { v: resultValue(v.result), f: array ? `${ARRAY_WRAP}(${v.formula})` : v.formula };
+    }
     if ('sharedFormula' in v) return { v: resultValue((v as ExcelJS.CellSharedFormulaValue).result) };
     if ('richText' in v) return { v: v.richText.map((t) => t.text).join('') };
     if ('text' in v && typeof v.text === 'string') return { v: v.text };
@@ -610,7 +623,10 @@ function writeSheet(wb: ExcelJS.Workbook, sheet: SheetModel, packet: Packet): vo
     row.forEach((cell, c) => {
       if (!cell) return;
       const xc = xr.getCell(c + 1);
-      if (cell.f) xc.value = { formula: cell.f, result: cell.v ?? undefined } as ExcelJS.CellFormulaValue;
+      const array = cell.f ? ARRAY_RE.exec(cell.f) : null;
+      // written back as Excel's own array formula (t="array"), which Excel and WPS evaluate element by element
+      if (array) xc.value = { formula: array[1], result: cell.v ?? undefined, shareType: 'array', ref: xc.address } as unknown as ExcelJS.CellFormulaValue;
+      else if (cell.f) xc.value = { formula: cell.f, result: cell.v ?? undefined } as ExcelJS.CellFormulaValue;
       else if (cell.v !== undefined && cell.v !== null) xc.value = cell.v;
       if (cell.s !== undefined) writeStyle(xc, packet.styles[cell.s]);
       if (cell.input) {

@@ -188,6 +188,9 @@ export function ChecksPanel() {
         <span className={`count warn${warnings ? '' : ' zero'}`} data-testid="warning-count">提示 {warnings}</span>
         <span className="count round" data-testid="rounding-count">尾数差 {rounding.length}</span>
         <span className={`count unexplained${unexplained ? '' : ' zero'}`} data-testid="unexplained-count" title="没有出错说明（或说明待复核）的提示">未说明 {unexplained}</span>
+        <button type="button" className="recheck" data-testid="recheck" onClick={() => controller.recheck()} title="重新审核：每条审核公式都从头再算一遍（平时随输入自动审核，无需手动）">
+          重新审核
+        </button>
       </div>
       <div className="checks-body" ref={body}>
         {errors === 0 && <div className="all-good">✓ 没有错误{unexplained ? '，请看下面的提示并写出错说明' : ''}</div>}

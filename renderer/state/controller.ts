@@ -334,6 +334,24 @@ class Controller {
     return out;
   }
 
+  /**
+   * 重新审核: every check read again from the engine. The edit path keeps the findings current on its own; this
+   * is the accountant's way to see that for themselves (and a safety net), not part of any edit.
+   */
+  recheck(): void {
+    const s = this.session;
+    if (!s) return;
+    this.findings = new Map(s.recheckAll().map((f) => [f.rule, f]));
+    this.rebuildMarks();
+    const st = useUi.getState();
+    useUi.setState({ findings: this.sortedFindings(), editVersion: st.editVersion + 1 });
+    this.grid?.refreshMarks();
+    const list = [...this.findings.values()];
+    const errors = list.filter((f) => f.severity === 'error').length;
+    const rounding = list.filter((f) => f.severity !== 'error' && f.rounding).length;
+    say(`重新审核完成：错误 ${errors} 条，提示 ${list.length - errors - rounding} 条，尾数差 ${rounding} 条。`);
+  }
+
   dispatch(result: EditResult): void {
     this.derivedCache.clear();
     // the last message was about the previous action ("已撤销。", a refusal): it must not stand beside this one's

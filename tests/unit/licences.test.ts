@@ -77,3 +77,21 @@ describe('the packaging build and the Handsontable key', () => {
     }
   });
 });
+
+describe('the build an installer packs', () => {
+  it('does not hand the controller to the page (window.__juesuan is in the e2e/benchmark build only)', async () => {
+    const saved = { bench: process.env.JUESUAN_BENCH, handles: process.env.JUESUAN_TEST_HANDLES };
+    try {
+      delete process.env.JUESUAN_BENCH;
+      delete process.env.JUESUAN_TEST_HANDLES;
+      // a fresh copy of the config module, evaluated without the test build's variables
+      const spec = '../../vite.config.ts?installer';
+      const { default: config } = (await import(/* @vite-ignore */ spec)) as { default: (env: { mode: string; command: string }) => { define?: Record<string, string> } };
+      expect(config({ mode: 'production', command: 'build' }).define?.__JUESUAN_TEST_HANDLES__).toBe('false');
+    } finally {
+      if (saved.bench !== undefined) process.env.JUESUAN_BENCH = saved.bench;
+      if (saved.handles !== undefined) process.env.JUESUAN_TEST_HANDLES = saved.handles;
+    }
+    expect(readFileSync('renderer/main.tsx', 'utf8')).toMatch(/if \(__JUESUAN_TEST_HANDLES__\) window\.__juesuan = /);
+  });
+});

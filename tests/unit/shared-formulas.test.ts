@@ -171,3 +171,30 @@ describe.skipIf(!existsSync(SOFFICE))('the same packet re-saved by LibreOffice',
     }
   }, 560_000);
 });
+
+describe('an array formula of one cell (Ctrl+Shift+Enter in Excel)', () => {
+  /** 公开04表!K7 = {=SUM(G7:G9*H7:H9)} as Excel stores it, with a cached value that no longer holds */
+  async function withArrayFormula(): Promise<Uint8Array> {
+    const zip = await JSZip.loadAsync(readFileSync(TEMPLATE));
+    const p04 = await sheetPart(zip, T04);
+    let xml = await zip.file(p04)!.async('string');
+    const cell = `<c r="K7"><f t="array" ref="K7">SUM(G7:G9*H7:H9)</f><v>${STALE}</v></c>`;
+    xml = /<c r="K7"[^>]*\/>/.test(xml) ? xml.replace(/<c r="K7"[^>]*\/>/, cell) : xml.replace(/(<row r="7"[^>]*>)(.*?)(<\/row>)/, `$1$2${cell}$3`);
+    zip.file(p04, xml);
+    return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE' });
+  }
+
+  it('computes element by element, follows its inputs, and is written back as an array formula', async () => {
+    const packet = await readPacket(await withArrayFormula());
+    const s = new PacketSession(packet);
+    set(s, T04, 'G7', 1); set(s, T04, 'G8', 2); set(s, T04, 'G9', 3);
+    set(s, T04, 'H7', 4); set(s, T04, 'H8', 5); set(s, T04, 'H9', 6);
+    expect(value(s, 'K7')).toBe(1 * 4 + 2 * 5 + 3 * 6);
+    set(s, T04, 'H9', 10);
+    expect(value(s, 'K7')).toBe(1 * 4 + 2 * 5 + 3 * 10);
+    const { writePacket } = await import('../../shared/xlsx.js');
+    const zip = await JSZip.loadAsync(await writePacket(s.toPacket()));
+    const xml = await zip.file(await sheetPart(zip, T04))!.async('string');
+    expect(xml).toMatch(/<c r="K7"[^>]*><f t="array" ref="K7">SUM\(G7:G9\*H7:H9\)<\/f>/);
+  }, 120_000);
+});
