@@ -5,12 +5,15 @@
  *     read into Cell.calc; references are relative to the cell's own sheet), e.g. 01表 本年收入合计,
  *     06表 class rows, a form's 执行率;
  *   - or derived from a 层级 declaration of the 审核 sheet: 类 = Σ款, 款 = Σ项, 合计 = Σ类 in every
- *     金额列, and each 行等式 whose one side is a single column (C=D+E: C follows D and E).
+ *     金额列, and each 行等式 whose one side is a single column (C=D+E: C follows D and E);
+ *   - or from a form's 指标 declaration: its 总分 of 分值 and 得分 (执行率 row + Σ indicator rows).
  * The engine evaluates the formulas with HyperFormula; this module only says which cells follow what.
  */
 import { a1, colIndex } from './a1.js';
 import { codeRows, parseParams, totalRow } from './checks.js';
 import { sheetByName, type Packet, type SheetModel } from './model.js';
+import { formLayout, SCORE_TOLERANCE } from './forms/layout.js';
+import { PROFILE_SHEET } from './forms/profiles.js';
 
 export interface Derivation {
   sheet: string;
@@ -24,6 +27,8 @@ export interface Derivation {
   tol: number;
   /** 'cell' declared on the cell; '层级:<id>:v' / ':h' from a 层级 declaration (vertical sum / row identity) */
   origin: string;
+  /** other sheets whose edits move the formula through formula cells it reads (a form's 总分: 自评评分规则) */
+  upstream?: string[];
 }
 
 const REF_RE = /(?<![A-Za-z0-9_.!'\u0080-\uffff])\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?(?![A-Za-z0-9_(\u0080-\uffff])/g;
@@ -136,10 +141,39 @@ function hierarchyDerivations(packet: Packet, id: string, params: string, only?:
   return out;
 }
 
+/**
+ * A form's 总分 (分值 and 得分) from its 指标 declaration: the 执行率 row's figure + Σ the indicator rows, over the
+ * rows present now (a 三级指标 row inserted or removed is counted without rewriting any formula). The same
+ * relation as the 总分 check, so a printed total the checks accept is one that agrees here.
+ */
+function formTotalDerivations(packet: Packet, id: string, params: string, only?: string): Derivation[] {
+  const name = parseParams(params)['表'];
+  if (!name || (only && only !== name)) return [];
+  const s = sheetByName(packet, name);
+  const l = s ? formLayout(s) : undefined;
+  if (!s || !l || typeof l === 'string') return [];
+  const out: Derivation[] = [];
+  const fund = l.fundRows[0].row;
+  for (const [fundCol, col] of [[l.fundCols.weight, l.indCols.weight], [l.fundCols.score, l.indCols.score]]) {
+    if (!s.cells[l.totalRow]?.[col]?.input) continue;
+    const refs = [{ row: fund, col: fundCol }, ...l.indRows.map((row) => ({ row, col }))];
+    // the 执行率得分 is a formula cell: an edit of its A, B or 分值 moves the total through it
+    const f = s.cells[fund]?.[fundCol]?.f;
+    if (f) refs.push(...formulaRefs(f));
+    const rows = l.indRows.length ? `+SUM(${a1(l.indRows[0], col)}:${a1(l.indRows[l.indRows.length - 1], col)})` : '';
+    // the 执行率得分 it adds is the scoring rule's formula: a switch of rule on 自评评分规则 moves this total too
+    out.push({ sheet: name, row: l.totalRow, col, formula: `N(${a1(fund, fundCol)})${rows}`, refs, tol: SCORE_TOLERANCE, origin: `指标:${id}`, ...(fundCol === l.fundCols.score ? { upstream: [PROFILE_SHEET] } : {}) });
+  }
+  return out;
+}
+
 /** Every derivation of the packet, or of one sheet. */
 export function derivations(packet: Packet, sheet?: string): Derivation[] {
   const out: Derivation[] = [];
   for (const s of packet.sheets) if (!sheet || s.name === sheet) out.push(...cellDerivations(s));
-  for (const d of packet.checks) if (d.kind === '层级') out.push(...hierarchyDerivations(packet, d.id, d.params, sheet));
+  for (const d of packet.checks) {
+    if (d.kind === '层级') out.push(...hierarchyDerivations(packet, d.id, d.params, sheet));
+    else if (d.kind === '指标') out.push(...formTotalDerivations(packet, d.id, d.params, sheet));
+  }
   return out;
 }

@@ -500,7 +500,13 @@ export class PacketSession {
    * their formula within the 尾数差 allowance. A cell the edit itself writes is the user's figure, not a follower.
    */
   private followers(edits: { sheet: string; row: number; col: number }[], owned = edits): Map<string, Follower[]> {
-    const all = this.derivationsOf(edits.map((e) => e.sheet));
+    const editedSheets = new Set(edits.map((e) => e.sheet));
+    // derivations elsewhere that read an edited settings sheet through formulas (a form's 总分 reads its
+    // 执行率得分, the scoring rule's formula over 自评评分规则): only an edit of an 'other' sheet can move them
+    const upstream = [...editedSheets].some((n) => this.packet.sheets.find((x) => x.name === n)?.kind === 'other')
+      ? derivations(this.packet).filter((d) => d.upstream?.some((u) => editedSheets.has(u)))
+      : [];
+    const all = [...this.derivationsOf(editedSheets), ...upstream];
     if (!all.length) return new Map();
     const key = (sheet: string, r: number, c: number) => `${sheet}!${r},${c}`;
     const readers = new Map<string, Derivation[]>();
@@ -509,8 +515,8 @@ export class PacketSession {
       readers.set(k, [...(readers.get(k) ?? []), d]);
     }
     const edited = new Set(owned.map((e) => key(e.sheet, e.row, e.col)));
-    const reach = new Set<Derivation>();
-    const queue = edits.map((e) => key(e.sheet, e.row, e.col));
+    const reach = new Set<Derivation>(upstream);
+    const queue = [...edits.map((e) => key(e.sheet, e.row, e.col)), ...upstream.map((d) => key(d.sheet, d.row, d.col))];
     const seen = new Set(queue);
     while (queue.length) {
       const k = queue.shift()!;

@@ -7,6 +7,9 @@ import type { Cell, CellValue, SheetModel } from '../model.js';
 import { scoreFormula, gradeFormula, styleSet, type StyleFn } from './profiles.js';
 import { RATE_TOLERANCE } from './rules.js';
 
+/** 总分 is a figure to two decimals: it agrees with its 运算 when it rounds alike */
+export const SCORE_TOLERANCE = 0.005;
+
 export const FORM_TITLE = '项目支出绩效自评表';
 
 export interface FundData {
@@ -135,6 +138,9 @@ export function buildFormSheet(name: string, data: FormData | null, style: Style
     if (k === 0) {
       set(r, 5, num(data ? f?.weight : 10));
       set(r, 6, { ...num(f?.rate, st.number, '百分比'), ...rate });
+      // the 执行率得分 stays the scoring rule's formula: it reads the packet's profile on 自评评分规则 (a switch
+      // of profile moves every form at once), which a 运算 cell could not follow; an imported printed figure is
+      // verified against it instead (import/index.ts)
       set(r, 7, { f: scoreFormula(a1(r, 3), a1(r, 4), a1(r, 5)), s: st.numberBold });
     } else {
       set(r, 5, { v: '-', s: st.number });
@@ -187,9 +193,19 @@ export function buildFormSheet(name: string, data: FormData | null, style: Style
 
   const total = last + 1;
   merge(total, 0, total, 5, { v: '总分', s: st.head });
-  // the sums start at the header row (text, ignored by SUM) so a row inserted right under it is counted
-  set(total, 6, { f: `${a1(R_FUND_HEAD + 1, 5)}+SUM(${a1(IND_HEAD, 6)}:${a1(total - 1, 6)})`, s: st.numberBold });
-  set(total, 7, { f: `${a1(R_FUND_HEAD + 1, 7)}+SUM(${a1(IND_HEAD, 7)}:${a1(total - 1, 7)})`, s: st.numberBold });
+  // 运算: the 总分 of 分值 and 得分 are input cells that follow the form's 指标 declaration (shared/calc.ts:
+  // 执行率 row + Σ indicator rows, over the rows present now); a printed 总分 is kept as published and the
+  // 总分 check judges it. Without a printed figure the total is the sum of what is there.
+  const fund0 = funds[0];
+  const sum = (vals: (number | null | undefined)[]): number | null => {
+    const xs = vals.filter((x): x is number => typeof x === 'number');
+    return xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) * 1e6) / 1e6 : null;
+  };
+  // an empty form: 分值 10 (the 执行率's) and 得分 0, what its formulas gave before the totals were 运算 cells
+  const totalWeight = data ? data.totalWeight ?? sum([fund0?.weight, ...rows.map((x) => x.weight)]) : 10;
+  const totalScore = data ? data.totalScore ?? sum([fund0?.score ?? 0, ...rows.map((x) => x.score)]) : 0;
+  set(total, 6, num(totalWeight, st.numberBold));
+  set(total, 7, num(totalScore, st.numberBold));
   set(total, 8, { s: st.number });
   merge(total + 1, 0, total + 1, 5, { v: '自评等级', s: st.head });
   merge(total + 1, 6, total + 1, COLS - 1, { f: gradeFormula(a1(total, 7)), s: st.numberBold });

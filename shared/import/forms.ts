@@ -3,8 +3,9 @@
  * formLayout), matched to the packet's forms by 项目名称, replaced or added through the forms collection.
  */
 import { a1 } from '../a1.js';
+import type { PacketSession } from '../engine.js';
 import {
-  addForm, deleteForm, formLayout, formSheets, rebuildSummary,
+  addForm, deleteForm, formLayout, formSheets, keyCells, rebuildSummary,
   type FormData, type FormLayout, type FundData, type IndicatorData,
 } from '../forms.js';
 import type { Cell, CellValue, Packet, SheetModel } from '../model.js';
@@ -20,6 +21,8 @@ export interface PlannedForm {
   data: FormData;
   /** the packet's form with the same 项目名称, replaced on apply; null: added */
   match: string | null;
+  /** the printed 执行率得分 and its source cell: the form computes it by the packet's scoring rule, so it is verified, not written */
+  printedScore?: { value: number; cell: string };
 }
 
 /** The grid as a sheet model with merged ranges filled, so formLayout finds labels wherever they sit. */
@@ -192,8 +195,16 @@ export function planForm(g: Grid, packet: Packet, rep: SheetReport, reportIndex:
   rep.cellsPlaced = [...fieldsOf(r.data).values()].filter((v) => !empty(v)).length;
   rep.notes.push(match ? `按项目名称「${r.data.name}」对应公开包中的自评表「${match}」，整表替换。` : `公开包中没有项目名称为「${r.data.name}」的自评表，将新增一张。`);
   listAll(g, rep.notPlaced, '不在自评表的任何栏目中', (row, col) => r.used.has(row * COL_LIMIT + col) || isLabel(g, row, col), true);
+  const score = r.data.funds[0]?.score;
+  const at = r.cellOf.get('fund0.score');
+  let printedScore: PlannedForm['printedScore'];
+  if (typeof score === 'number' && at) {
+    printedScore = { value: score, cell: `${g.name}!${a1(at.row, at.col)}` };
+    rep.cellsPlaced--;
+    rep.cellsToVerify = (rep.cellsToVerify ?? 0) + 1;
+  }
   return {
-    form: { report: reportIndex, source: g.name, data: r.data, match },
+    form: { report: reportIndex, source: g.name, data: r.data, match, ...(printedScore ? { printedScore } : {}) },
     overwrites: existing && before ? formOverwrites(existing, before, r.data, g.name) : [],
   };
 }
@@ -210,6 +221,39 @@ function listAll(g: Grid, out: NotPlacedCell[], reason: string, skip: (r: number
       if (figuresOnly && parseAmount(v).kind !== 'number') continue;
       out.push({ cell: `${g.name}!${a1(r, c)}`, value: typeof v === 'string' ? shortText(v, 60) : v, reason });
     }
+  }
+}
+
+/**
+ * After the forms are in: a printed 执行率得分 is the scoring rule's result in this packet, so it is compared
+ * with what the form computes — verified when they agree, named by cell when they do not (another province's
+ * rule, or a slip), never silently replaced.
+ */
+export function verifyFormScores(session: PacketSession, forms: PlannedForm[], report: ImportReport): void {
+  for (const f of forms) {
+    const rep = report.sheets[f.report];
+    if (!f.printedScore) continue;
+    rep.cellsToVerify = Math.max(0, (rep.cellsToVerify ?? 0) - 1);
+    const sheet = rep.table && formSheets(session.packet).some((s) => s.name === rep.table) ? rep.table : null;
+    const l = sheet ? formLayout(session.sheet(sheet)) : null;
+    if (!sheet || !l || typeof l === 'string' || rep.cellsPlaced <= 0) {
+      rep.notPlaced.push({ cell: f.printedScore.cell, value: f.printedScore.value, reason: '自评表未放入公开包，执行率得分未核对', amount: true });
+      continue;
+    }
+    const k = keyCells(l);
+    const got = session.getValue(sheet, k.rateScore.row, k.rateScore.col);
+    if (typeof got === 'number' && Math.abs(got - f.printedScore.value) < 0.005) {
+      rep.cellsVerified++;
+      continue;
+    }
+    rep.notPlaced.push({
+      cell: f.printedScore.cell,
+      value: f.printedScore.value,
+      reason: `${sheet}!${a1(k.rateScore.row, k.rateScore.col)} 执行率得分由本公开包的评分规则计算，不导入；按评分规则算得 ${got ?? '空'}，与源表的 ${f.printedScore.value} 不一致（源表可能采用其他评分规则）`,
+      row: '年度资金总额',
+      column: '得分',
+      amount: true,
+    });
   }
 }
 

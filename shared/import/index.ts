@@ -12,7 +12,8 @@
 import { PacketSession } from '../engine.js';
 import type { Packet } from '../model.js';
 import { applyPlan, type ApplyOptions, type ApplyResult } from './apply.js';
-import { applyForms } from './forms.js';
+import { applyForms, verifyFormScores } from './forms.js';
+import { summarize } from './report.js';
 import { planBook, type ImportPlan, type ProgressFn } from './plan.js';
 import { planPriorYear } from './prior.js';
 import type { ImportMode } from './report.js';
@@ -91,6 +92,8 @@ export async function applyImport(session: PacketSession, plan: ImportPlan, opts
   applyForms(packet, plan.forms!, result.report, opts.overwrite ?? true);
   const next = new PacketSession(packet);
   next.dirty = true;
+  verifyFormScores(next, plan.forms!, result.report);
+  result.report.summary = summarize(result.report);
   opts.onProgress?.({ phase: '完成', done: 1, total: 1, fraction: 1 });
   return { report: result.report, ...(result.edit ? { edit: result.edit } : {}), session: next, packet };
 }

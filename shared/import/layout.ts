@@ -130,6 +130,27 @@ export function classify(canon: string[]): { role: Role; level?: number } {
 }
 
 /** A row of 栏次 numbers (1, 2, 3 …), possibly labelled 栏次/行次/类/款/项. */
+/**
+ * A line under a table ("单位负责人：李四 | 填表人：张三 | 联系电话：0798-…", "注：…"): every filled cell is text
+ * opening with one of the set's 表尾 words and a colon. Its text is not data; a row with any figure is not one.
+ */
+export function isFooterRow(g: Grid, r: number, words: string[]): boolean {
+  if (!words.length) return false;
+  let any = false;
+  for (let c = 0; c < g.colCount; c++) {
+    if (g.covered(r, c)) continue;
+    const v = g.raw(r, c);
+    if (v === null) continue;
+    if (typeof v !== 'string') return false;
+    const t = fold(v);
+    if (!t) continue;
+    const colon = t.indexOf(':');
+    if (colon <= 0 || !words.includes(t.slice(0, colon))) return false;
+    any = true;
+  }
+  return any;
+}
+
 export function isNumberRow(g: Grid, r: number): boolean {
   let ints = 0;
   for (let c = 0; c < g.colCount; c++) {

@@ -6,8 +6,9 @@
 import { a1, colLetters } from '../a1.js';
 import type { PacketSession } from '../engine.js';
 import type { CellValue } from '../model.js';
+import { PROFILE_SHEET } from '../forms/profiles.js';
 import {
-  hasFigure, isNumberRow, keyString, rowKey, segmentGrid, sourceGrid, type Panel, type CodeState, type Column, type Grid, type Layout, type RowKey,
+  hasFigure, isFooterRow, isNumberRow, keyString, rowKey, segmentGrid, sourceGrid, type Panel, type CodeState, type Column, type Grid, type Layout, type RowKey,
 } from './layout.js';
 import { FORM, recognize, segments, sourceLayout, titleFacts, type TitleFacts } from './recognize.js';
 import type { ImportMode, ImportReport, NotPlacedCell, Overwrite, SheetReport, UnitConversion } from './report.js';
@@ -317,12 +318,13 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
   // names only (no 科目编码 column at all): the set's catalog gives each name its code (issue 12 point 1, issue 16)
   const catalog = t.variable ? declaredCatalog(session.packet) : null;
   const nameCtx = new Map<Panel, NameContext>();
+  const footers = vocabulary().footers ?? [];
   for (let r = layout.dataTop; r < g.rowCount; r++) {
     if (++sinceTick >= 500) {
       sinceTick = 0;
       await progress(r - layout.dataTop);
     }
-    if (isNumberRow(g, r)) continue;
+    if (isNumberRow(g, r) || isFooterRow(g, r, footers)) continue;
     for (const p of layout.panels) {
       let key = rowKey(g, p, r, states.get(p)!);
       if (key?.code) inferred.set(p, { lei: key.code.slice(0, 3), kuan: key.code.length >= 5 ? key.code.slice(0, 5) : null });
@@ -727,7 +729,9 @@ export async function planBook(book: SourceBook, session: PacketSession, opts: P
     if (u.parts > 1) r.sheet = `${r.sheet}（第 ${(u.grid.top ?? 0) + 1} 行起）`;
     return r;
   });
-  const setHidden = new Set(['审核', '公开包信息', ...session.packet.sheets.filter((x) => x.hidden).map((x) => x.name)]);
+  // the set's own hidden machinery: the packet's hidden sheets, and the scoring rules a form template carries
+  // (a packet without forms has none yet, but a filled copy of form.xlsx brings it)
+  const setHidden = new Set(['审核', '公开包信息', PROFILE_SHEET, ...session.packet.sheets.filter((x) => x.hidden).map((x) => x.name)]);
   // visible sheets first: a hidden copy of a table (report-software helpers) must not take its place
   const order = units.map((_u, i) => i).sort((a, b) => Number(book.sheets[units[a].sheet].hidden) - Number(book.sheets[units[b].sheet].hidden) || a - b);
   for (const i of order) {

@@ -30,6 +30,8 @@ export interface Vocabulary {
   /** 科目 name fragments: other wording → the set's wording (folded) */
   names: [string, string][];
   rows: RowSynonyms[];
+  /** 表尾: words that open the lines under a table ("填表人：张三", "联系电话：…"), folded; such a line is not data */
+  footers?: string[];
 }
 
 export const EMPTY_VOCABULARY: Vocabulary = { signatures: [], headers: new Map(), names: [], rows: [] };
@@ -111,7 +113,8 @@ export function parseVocabulary(json: unknown, labelKey: (s: string) => string, 
     if (!entry) rows.push((entry = { table, labels: new Map() }));
     for (const s of strings(e['同义'], `${where}「行名同义词」第 ${i + 1} 项的同义`)) entry.labels.set(labelKey(s), to);
   });
-  return { signatures, headers, names, rows };
+  const footers = j['表尾'] === undefined ? [] : strings(j['表尾'], `${where}「表尾」`).map(fold);
+  return { signatures, headers, names, rows, footers };
 }
 
 /** A 科目 name in the set's wording: "文化体育与传媒支出" → "文化旅游体育与传媒支出". */

@@ -61,6 +61,9 @@ describe('导入', () => {
     expect(amounts).toEqual(expected.report.sheets.filter((x) => x.amounts!.total > 0).map((x) => `金额 ${x.amounts!.total} 个：放入 ${x.amounts!.total}，未放入 0`));
     expect(amounts.length).toBe(8);
     expect(summary).toContain(`识别 ${s.tables} 张表`);
+    // the tables of the set the source had nothing for (this region's package has nine tables)
+    expect(expected.report.tablesWithoutSource).toHaveLength(1);
+    await expect(page.locator('[data-testid="import-no-source"]').textContent()).resolves.toBe(`源文件中没有这些表（未导入，保持原样）：${expected.report.tablesWithoutSource!.join('、')}`);
     // per source sheet: the table it was taken for, and the 元 → 万元 conversion
     const targets = await page.locator('[data-testid="import-target"]').allTextContents();
     expect(targets.some((t) => t.includes('公开01表'))).toBe(true);

@@ -31,7 +31,8 @@ describe('inserting a 三级指标 row in a form of the reference packet', () =>
     ]);
     expect(r.rejected).toEqual([]);
     // the sums in the sheet grew with the insert: 总分 row is now 24
-    expect(s.getFormula(F2, 23, 6)).toBe('=F6+SUM(G12:G23)');
+    // 运算: the 总分 follows the form's 指标 declaration over the rows present now
+    expect(s.derivedCells(F2).find((d) => d.row === 23 && d.col === 6)?.formula).toBe('N(F6)+SUM(G13:G23)');
     expect(get(s, F2, 'G24')).toBe(105);
     expect(get(s, F2, 'H24')).toBe(87);
     const f = finding(s, `${F2}:指标:分值合计`)!;
@@ -54,7 +55,8 @@ describe('inserting a 三级指标 row in a form of the reference packet', () =>
     expect(rules()).not.toContain(`${F2}:指标:R23:得分`);
     expect(del.removed.map((x) => x.rule)).toContain(`${F2}:指标:R17:偏差原因`);
     expect(finding(s, `${F2}:指标:分值合计`)!.message).toContain('各项分值合计 95');
-    expect(s.getFormula(F2, 22, 6)).toBe('=F6+SUM(G12:G22)');
+    expect(s.derivedCells(F2).find((d) => d.row === 22 && d.col === 6)?.formula).toBe('N(F6)+SUM(G13:G22)');
+    expect(get(s, F2, 'G23')).toBe(95);
   });
 
   it('undo takes the insert back; the saved packet reopens with the row, its checks and the same findings', async () => {

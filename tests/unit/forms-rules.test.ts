@@ -215,7 +215,9 @@ describe('bad input in the 绩效指标', () => {
     session = new PacketSession(packet);
     expect(rule(F2, '指标:文字')).toMatchObject({ severity: 'error', cells: ['G13:H22'], message: '绩效指标的分值、得分栏中有 1 个单元格填的是文字，不参与合计：请改为数字或清空。' });
     expect(rule(F2, '指标:R13:得分')!.message).toBe('第13行「经济成本指标」：得分 十八 应在0与分值 20 之间（已设分值的指标须填写得分）。');
-    expect(get(session, F2, 'H23')).toBe(64);
+    // the 总分 the file holds stays (a 运算 cell, not a formula): the 总分 check says it no longer adds up
+    expect(get(session, F2, 'H23')).toBe(82);
+    expect(rule(F2, '指标:总分')!.message).toBe('总分 82 与执行率得分及各指标得分之和 64 不等。');
     expect(cleanMessages(session.findings())).toEqual([]);
   });
 

@@ -9,6 +9,7 @@ import { readPacket } from '../../shared/xlsx.js';
 import { otherRegion, reportSoftware, toBytes } from '../fixtures/import/build.js';
 import { juesuan } from '../helpers/cli.js';
 import { VARIANTS, variantBytes } from '../fixtures/import/variants.js';
+import { TABLES, tableWorkbook } from '../fixtures/import/compare.js';
 import { bytesOf, EMPTY_TABLES, loadPacket, REFERENCE } from '../helpers/packets.js';
 
 let dir: string;
@@ -105,6 +106,20 @@ describe('bin/juesuan import', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('导入完成，但源文件共 2 个金额，2 个未放入（CSV 2 个）：逐个原因见导入报告。\n');
     expect(r.stdout).toContain('CSV!C4「1 234,56」（合计 / 本年支出合计）：数字写法有歧义');
+  }, 240_000);
+
+  it('the report names the tables of the set the source had no source for (one table exported alone)', async () => {
+    const ref = await loadPacket(REFERENCE);
+    const one = bad('支出决算表.xlsx', await tableWorkbook(ref, '公开03表'));
+    const rep = join(dir, 'one-table.json');
+    const r = juesuan('import', one, '--into', EMPTY_TABLES, '--out', join(dir, 'one.xlsx'), '--report', rep);
+    // a table missing from the source is not an amount left behind: exit 0, and the report says which
+    expect(r.code).toBe(0);
+    const others = TABLES.filter((t) => t !== '公开03表');
+    expect(r.stdout).toContain(`源文件中没有这些表（未导入，保持原样）：${others.join('、')}`);
+    const j = JSON.parse(readFileSync(rep, 'utf8')) as ImportReport;
+    expect(j.tablesWithoutSource).toEqual(others);
+    expect(j.summary.amountsNotPlaced).toBe(0);
   }, 240_000);
 
   it('exit 2 for bad usage', () => {

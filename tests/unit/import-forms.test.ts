@@ -2,12 +2,12 @@
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PacketSession } from '../../shared/engine.js';
-import { formsReport } from '../../shared/forms.js';
+import { formLayout, formsReport, keyCells } from '../../shared/forms.js';
 import { applyImport, importWorkbook, planImport } from '../../shared/import/index.js';
 import type { Packet } from '../../shared/model.js';
 import { formsBook, otherRegion, toBytes } from '../fixtures/import/build.js';
 import { findingLines, publishedFigures } from '../fixtures/import/compare.js';
-import { EMPTY_TABLES, loadPacket, openSession, REFERENCE, VOCABULARY } from '../helpers/packets.js';
+import { bytesOf, EMPTY_TABLES, loadPacket, openSession, REFERENCE, VOCABULARY } from '../helpers/packets.js';
 
 let ref: Packet;
 beforeAll(async () => {
@@ -74,4 +74,112 @@ describe('forms import', () => {
     expect(r.report.sheets[1].reason).toMatch(/无法按自评表读取：找不到「项目名称」行/);
     expect(r.report.sheets[1].notPlaced.map((c) => c.cell)).toEqual(['说明!A1', '说明!A2', '说明!B2']);
   });
+
+  it('a printed 总分 of another office is kept as published and judged; a printed 执行率得分 is verified against the rule', async () => {
+    const target = ref.sheets.find((x) => x.kind === 'form')!.name;
+    const l0 = formLayout(ref.sheets.find((x) => x.name === target)!);
+    if (typeof l0 === 'string') throw new Error(l0);
+    const k0 = keyCells(l0);
+    const printed = ref.sheets.find((x) => x.name === target)!.cells[k0.total.row][k0.total.col]!.v as number;
+    const at = (cell: { row: number; col: number }) => `${String.fromCharCode(65 + cell.col)}${cell.row + 1}`;
+    // the source prints a 总分 10 points above its items (as a form retyped by hand would), and a 执行率得分
+    // 3 points above what this set's scoring rule gives (another province's rule)
+    const source = await formsBook(ref, (n) => n === target, (p) => {
+      const s = p.sheets.find((x) => x.name === target)!;
+      s.cells[k0.total.row][k0.total.col]!.v = printed + 10;
+      const c = s.cells[k0.rateScore.row][k0.rateScore.col]!;
+      delete c.f;
+      c.v = 3;
+    });
+    const r = await importWorkbook(source, await openSession(REFERENCE), { vocabulary: VOCABULARY, file: 'printed.xlsx' });
+    // the printed 执行率得分 is named by its cell, with both figures; every other amount placed
+    expect(r.report.sheets[0].notPlaced.map((c) => [c.cell, c.value, c.amount])).toEqual([[`项目1!${at(k0.rateScore)}`, 3, true]]);
+    expect(r.report.sheets[0].notPlaced[0].reason).toMatch(/执行率得分由本公开包的评分规则计算，不导入；按评分规则算得 0，与源表的 3 不一致/);
+    expect(r.report.summary).toMatchObject({ amountsNotPlaced: 1 });
+    const s = r.session!;
+    // the 总分 kept as published: no silent replacement by the computed sum
+    expect(s.getValue(target, k0.total.row, k0.total.col)).toBe(printed + 10);
+    expect(s.getValue(target, k0.rateScore.row, k0.rateScore.col)).toBe(0);
+    // and judged: one finding, on the cell that carries the printed figure
+    const mine = s.findings().filter((f) => f.sheet === target && f.severity === 'error');
+    expect(mine.map((f) => [f.rule, f.cells])).toEqual([[`${target}:指标:总分`, [at(k0.total)]]]);
+    expect(mine[0].message).toContain(`总分 ${printed + 10} 与执行率得分及各指标得分之和 ${printed} 不等`);
+  });
+
+  it('a printed 执行率得分 that agrees with the rule is verified, and the import exits clean', async () => {
+    // the 2nd form: 47.56 % earns 0 in steps; its source prints that 0 as a figure, not a formula
+    const target = ref.sheets.filter((x) => x.kind === 'form')[1].name;
+    const source = await formsBook(ref, (n) => n === target, (p) => {
+      const s = p.sheets.find((x) => x.name === target)!;
+      const l = formLayout(s);
+      if (typeof l === 'string') throw new Error(l);
+      const c = s.cells[keyCells(l).rateScore.row][keyCells(l).rateScore.col]!;
+      delete c.f;
+      c.v = 0;
+    });
+    const r = await importWorkbook(source, await openSession(REFERENCE), { vocabulary: VOCABULARY, file: 'same.xlsx' });
+    expect(r.report.summary).toMatchObject({ amountsNotPlaced: 0, amountsVerified: 1, cellsNotPlaced: 0 });
+  });
+
+  it('a source form without a printed 总分 gets the sum of its items; figures that agree keep following the items when typed', async () => {
+    const target = ref.sheets.find((x) => x.kind === 'form')!.name;
+    const l0 = formLayout(ref.sheets.find((x) => x.name === target)!);
+    if (typeof l0 === 'string') throw new Error(l0);
+    const k0 = keyCells(l0);
+    const printed = ref.sheets.find((x) => x.name === target)!.cells[k0.total.row][k0.total.col]!.v as number;
+    const source = await formsBook(ref, (n) => n === target, (p) => {
+      const s = p.sheets.find((x) => x.name === target)!;
+      delete s.cells[k0.total.row][k0.total.col]!.v;
+    });
+    const r = await importWorkbook(source, await openSession(REFERENCE), { vocabulary: VOCABULARY, file: 'no-total.xlsx' });
+    const s = r.session!;
+    expect(s.getValue(target, k0.total.row, k0.total.col)).toBe(printed);
+    expect(s.findings().filter((f) => f.sheet === target && f.severity === 'error')).toEqual([]);
+    // 运算: an indicator 得分 typed 1 lower moves the 总分 with it; the 执行率得分 follows 全年执行数 through the rule
+    const row = l0.indRows.find((x) => typeof s.getValue(target, x, l0.indCols.score) === 'number' && (s.getValue(target, x, l0.indCols.score) as number) >= 1)!;
+    const before = s.getValue(target, row, l0.indCols.score) as number;
+    s.apply([{ sheet: target, row, col: l0.indCols.score, value: before - 1 }]);
+    expect(s.getValue(target, k0.total.row, k0.total.col)).toBe(Math.round((printed - 1) * 100) / 100);
+    // 全年执行数 of 政府预算资金 up to its budget: 年度资金总额, 执行率, 执行率得分 and 总分 follow in one edit
+    const gov = l0.fundRows[1].row;
+    const A = s.getValue(target, gov, l0.fundCols.A) as number;
+    s.apply([{ sheet: target, row: gov, col: l0.fundCols.B, value: A }]);
+    const weight = s.getValue(target, k0.rateScore.row, l0.fundCols.weight) as number;
+    expect(s.getValue(target, k0.rateScore.row, k0.rateScore.col)).toBe(weight);
+    expect(s.getValue(target, k0.total.row, k0.total.col)).toBe(Math.round((printed - 1 + weight) * 100) / 100);
+    expect(s.findings().filter((f) => f.sheet === target && f.severity === 'error')).toEqual([]);
+  });
+
+  it('a filled copy of the set\'s own form.xlsx: its hidden sheets are the set\'s machinery, not "not placed"', async () => {
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(bytesOf('templates/jiangxi-2024/form.xlsx') as unknown as ArrayBuffer);
+    expect(book.worksheets.filter((w) => w.state === 'hidden').map((w) => w.name).sort()).toEqual(['公开包信息', '审核', '自评评分规则'].sort());
+    const ws = book.worksheets[0];
+    ws.getCell('B3').value = '乡村道路养护项目';
+    ws.getCell('B4').value = '某某镇人民政府';
+    // 年度资金总额: 年初预算数, A, B; 执行率 90 gives 7 of 10 under the stepped rule
+    ws.getCell('C6').value = 20;
+    ws.getCell('D6').value = 20;
+    ws.getCell('E6').value = 18;
+    ws.getCell('G6').value = 90;
+    ws.getCell('H6').value = 7;
+    ws.getCell('D13').value = '养护成本';
+    ws.getCell('E13').value = '≤20万元';
+    ws.getCell('F13').value = '18万元';
+    ws.getCell('G13').value = 90;
+    ws.getCell('H13').value = 90;
+    ws.getCell('G23').value = 100;
+    ws.getCell('H23').value = 97;
+    const session = await openSession(EMPTY_TABLES);
+    const r = await importWorkbook(await toBytes(book), session, { vocabulary: VOCABULARY, file: '自评表.xlsx' });
+    const notPlaced = r.report.sheets.flatMap((x) => x.notPlaced.map((c) => `${c.cell} ${c.value} ${c.reason}`));
+    expect(notPlaced).toEqual([]);
+    expect(r.report.summary.cellsNotPlaced).toBe(0);
+    for (const name of ['自评评分规则', '审核', '公开包信息']) {
+      expect(r.report.sheets.find((x) => x.sheet === name)?.reason, name).toMatch(/本套模板自带的隐藏工作表/);
+    }
+    const form = formsReport(r.session!).forms.find((f) => f.name === '乡村道路养护项目')!;
+    expect(form).toMatchObject({ A: 20, B: 18, rate: 90, rateScore: 7, total: 97, grade: '优' });
+  });
 });
+

@@ -52,7 +52,7 @@ describe('the layout-variant corpus imported into the empty template', () => {
   it('has at least 15 variants, in the producers\' file kinds', () => {
     expect(VARIANTS.length).toBeGreaterThanOrEqual(15);
     const kinds = new Set(VARIANTS.map((v) => v.format));
-    for (const k of ['xlsx-exceljs', 'xlsx-sheetjs', 'xlsx-libreoffice', 'xls-biff8', 'html-gbk', 'html-utf8', 'html-gb18030', 'mhtml', 'csv-gbk']) expect(kinds, k).toContain(k);
+    for (const k of ['xlsx-exceljs', 'xlsx-sheetjs', 'xlsx-libreoffice', 'xls-biff8', 'xls-biff5', 'html-gbk', 'html-utf8', 'html-gb18030', 'mhtml', 'csv-gbk']) expect(kinds, k).toContain(k);
   });
 
   it.each(VARIANTS.map((v) => [v.name, v] as const))('%s: every amount placed, the reference findings exactly', async (_name, spec) => {
