@@ -8,7 +8,8 @@
  * 审核 row, defined name and 表角色 follows. Run it only to rebuild the set from its source figures
  * (source/reference-tables.json); a bureau edits the committed workbooks instead (see the set README).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { a1, colIndex } from '../shared/a1.js';
 import type { Cell, CellStyle, CheckDef, DefinedName, Packet, SheetModel } from '../shared/model.js';
 import { writePacket } from '../shared/xlsx.js';
@@ -19,6 +20,33 @@ import { catalogBuildHook, loadCatalogSheet } from './catalog-hook.js';
 import { renameAndReorder } from '../tests/helpers/copy-set.js';
 
 const DIR = 'templates/shanghai-putuo-2025';
+const ref0 = JSON.parse(readFileSync(`${DIR}/source/reference-tables.json`, 'utf8')) as { t03: { rows: { code: string; name: string }[] }; t06: { panels: { code: string; name: string }[][] } };
+/**
+ * 科目.xlsx of this set: 江西 2024's catalog (templates/jiangxi-2024/科目.xlsx) plus every 功能分类 code of this
+ * package it does not list yet, with 来源「宜川路街道2025」 — the published package is where they were seen.
+ * Written once; after that the workbook is the data a bureau maintains (delete it to rebuild from jiangxi's).
+ */
+async function ensureCatalog(): Promise<void> {
+  if (existsSync(`${DIR}/科目.xlsx`)) return;
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(readFileSync('templates/jiangxi-2024/科目.xlsx') as unknown as ArrayBuffer);
+  const ws = wb.worksheets[0];
+  const known = new Set<string>();
+  ws.eachRow((row, r) => { if (r > 1) known.add(`${String(row.getCell(4).text)}|${String(row.getCell(1).text)}`); });
+  const LEVEL: Record<number, string> = { 3: '类', 5: '款', 7: '项' };
+  for (const r of ref0.t03.rows) {
+    if (known.has(`功能|${r.code}`)) continue;
+    ws.addRow([r.code, r.name, LEVEL[r.code.length], '功能', null, null, '', '宜川路街道2025']);
+    known.add(`功能|${r.code}`);
+  }
+  for (const r of ref0.t06.panels.flat()) {
+    if (known.has(`经济|${r.code}`)) continue;
+    ws.addRow([r.code, r.name, LEVEL[r.code.length] ?? (r.code.length === 3 ? '类' : '款'), '经济', null, null, '', '宜川路街道2025']);
+    known.add(`经济|${r.code}`);
+  }
+  writeFileSync(`${DIR}/科目.xlsx`, Buffer.from(await wb.xlsx.writeBuffer()));
+}
+await ensureCatalog();
 const CATALOG = await loadCatalogSheet(DIR); // 科目.xlsx, the set's 科目 catalog (issue 16)
 const MONEY = '#,##0.00';
 const COUNT = '0';
@@ -93,7 +121,8 @@ class SheetBuilder {
     const last = this.widths.length - 1;
     this.merge(0, 0, 0, last, title, S.title);
     this.heights[0] = 30;
-    this.text(1, last, label, S.label);
+    // Shanghai's tables carry no 公开NN表 label: the title is the table's name
+    void label;
     // the 部门 line spans the columns left of the year, at least NAME_ROOM wide: a unit name of ~26 characters
     // (中共景德镇市昌南新区工作委员会党群工作部) was clipped on 公开01表 when the year sat in its middle column
     let year = Math.max(1, Math.floor(last / 2));
@@ -611,7 +640,7 @@ function buildPacket(filled: boolean): Packet {
   { const n = narrativeSheets({ sheets, roles: ROLES, filled, style: (st) => styles.get(st), inputs: JSON.parse(readFileSync(`${DIR}/narrative/inputs.json`, 'utf8')) as NarrativeInputs }); declareNarrativeKinds(n.sheets); sheets.push(...n.sheets); names.push(...n.names); checks.push(...n.checks); } // NARRATIVE-HOOK: the narrative input sheets (上年数, 年初预算, 说明文字 …) are appended here (issue 6)
   declare('X-N', '名称一致', '表=公开02表,公开03表,公开05表,公开07表,公开08表; 编码列=A; 名称列=B', '同一科目编码在各表中名称一致');
   catalogBuildHook({ sheets, checks, catalog: CATALOG, tables: ['公开02表', '公开03表', '公开05表', '公开07表', '公开08表'] }); // CATALOG-HOOK: hidden 科目表 + the 科目 declaration K-01 (issue 16)
-  return renameAndReorder({
+  return renameMessages(renameAndReorder({
     sheets,
     styles: styles.list,
     checks: [...checks],
@@ -620,7 +649,14 @@ function buildPacket(filled: boolean): Packet {
       模板套: 'shanghai-putuo-2025', 模板套名称: '上海市普陀区 2025 年度部门决算公开', 格式版本: '1',
       ...Object.fromEntries(Object.entries(ROLES).map(([role, sheet]) => [`${TABLE_ROLE_KEY}${role}`, sheet])),
     },
-  }, SHEET_NAMES, ORDER);
+  }, SHEET_NAMES, ORDER));
+}
+
+/** Message texts name the tables too: outside the {…} expressions (already renamed) they get Shanghai's names. */
+function renameMessages(p: Packet): Packet {
+  const text = (t: string) => t.replace(/公开0\d表/g, (m) => SHEET_NAMES[m] ?? m);
+  for (const c of p.checks) c.message = c.message.split(/(\{[^{}]*\})/).map((part) => (part.startsWith('{') ? part : text(part))).join('');
+  return p;
 }
 
 /**
