@@ -13,6 +13,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { a1, colIndex } from '../shared/a1.js';
 import type { Cell, CellStyle, CheckDef, DefinedName, Packet, SheetModel } from '../shared/model.js';
 import { writePacket } from '../shared/xlsx.js';
+import { ABSENT_PARTS_KEY } from '../shared/export/document.js';
 import { PacketSession } from '../shared/engine.js';
 import { narrativeSheets, type NarrativeInputs } from '../shared/narrative/sheets.js';
 import { TABLE_ROLE_KEY } from '../shared/roles.js';
@@ -647,6 +648,8 @@ function buildPacket(filled: boolean): Packet {
     names: [...names],
     meta: {
       模板套: 'shanghai-putuo-2025', 模板套名称: '上海市普陀区 2025 年度部门决算公开', 格式版本: '1',
+      // Shanghai publishes neither 自评表 nor 附件: the PDF packet leaves them out instead of flagging them missing
+      [ABSENT_PARTS_KEY]: '项目支出绩效自评表、第五部分 附件',
       ...Object.fromEntries(Object.entries(ROLES).map(([role, sheet]) => [`${TABLE_ROLE_KEY}${role}`, sheet])),
     },
   }, SHEET_NAMES, ORDER));

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PacketSession, type Finding } from '../../shared/engine.js';
-import { buildPacketHtml } from '../../shared/export/document.js';
+import { ABSENT_PARTS_KEY, buildPacketHtml } from '../../shared/export/document.js';
 import { generateNarrative, narrativeText } from '../../shared/narrative/generate.js';
 import { loadNarrativeTemplate } from '../../shared/narrative/template.js';
 import { sheetOfRole } from '../../shared/roles.js';
@@ -182,12 +182,23 @@ describe('shanghai-putuo-2025: export', () => {
     const doc = buildPacketHtml({ packet: session.toPacket(), date: new Date(2026, 4, 20) });
     expect(doc.tables.map((t) => t.sheet)).toEqual(TABLES);
     expect(doc.tables.map((t) => t.title)).toEqual(TITLES);
+    // the set declares it publishes no 自评表 and no 附件: no page flags them missing, the 目录 does not list them
+    // (no narrative is passed here, so 第一/三/四部分 are reported missing; the export CLI test below passes it)
+    expect(doc.missing).not.toContain('项目支出绩效自评表');
+    expect(doc.missing).not.toContain('第五部分 附件');
+    expect(doc.toc.map((e) => e.label)).not.toContain('项目支出绩效自评表');
+    expect(doc.toc.map((e) => e.label).filter((l) => l.startsWith('第五部分'))).toEqual([]);
+    // without that declaration the same packet is flagged as lacking them
+    const undeclared = session.toPacket();
+    delete undeclared.meta[ABSENT_PARTS_KEY];
+    expect(buildPacketHtml({ packet: undeclared, date: new Date(2026, 4, 20) }).missing).toEqual(expect.arrayContaining(['项目支出绩效自评表', '第五部分 附件']));
   });
 
   it('bin/juesuan export: the PDF packet prints the nine tables in order, each on the page its 目录 gives', () => {
     const out = join(dir, 'export');
     const r = juesuan('export', REF, '--out', out, '--force');
     expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('缺少');
     const toc = TITLES.map((t, i) => {
       const m = new RegExp(`${'一二三四五六七八九'[i]}、${t} …… (\\d+)`).exec(r.stdout);
       expect(m, t).not.toBeNull();
