@@ -209,6 +209,12 @@ function tocHtml(toc: TocEntry[], pages: PageMap | undefined, notes: string[]): 
 }
 
 /**
+ * 公开包信息 key listing the parts a set does not publish, separated by 、 — `项目支出绩效自评表`, or a text part's
+ * name as PART_NAMES gives it (`第五部分 附件`). Such a part, when the packet indeed lacks it, gets no page and no 目录 entry.
+ */
+export const ABSENT_PARTS_KEY = '公开包不含';
+
+/**
  * Build the packet document. Without `pages` the 目录 shows no numbers (first pass); with them it shows the
  * numbers. Everything else is identical between the passes.
  */
@@ -224,6 +230,8 @@ export function buildPacketHtml(input: PacketDocumentInput, pages?: PageMap): Pa
   const forms = visible.filter((s) => s.kind === 'form');
   const summaries = visible.filter((s) => s.kind === 'summary');
   const overviewSheet = visible.find((s) => s.kind === 'overview');
+  // parts the set declares it does not publish (a nine-table set has no 自评表 and no 附件): left out, not flagged missing
+  const absent = new Set((packet.meta[ABSENT_PARTS_KEY] ?? '').split(/[、,，;；]/).map((x) => x.trim()).filter(Boolean));
 
   const sheetSection = (s: SheetModel, id: string) => {
     const page = usePage(b, sheetGeometry(s));
@@ -266,6 +274,7 @@ export function buildPacketHtml(input: PacketDocumentInput, pages?: PageMap): Pa
   let formsEntry: TocEntry | undefined;
   const formsHtml = (): string => {
     const title = '项目支出绩效自评表';
+    if (!forms.length && !summaries.length && absent.has(title)) return '';
     // no divider page: the 目录 entry points at the first sheet (the 汇总 when there is one)
     let h = '';
     let firstTitle = '';
@@ -306,6 +315,7 @@ export function buildPacketHtml(input: PacketDocumentInput, pages?: PageMap): Pa
   // -- 第四、五部分
   const textPart = (key: NarrativePartKey, id: string, defaultTitle: string, short: string, listed: TocLevel) => {
     const part = narrative[key];
+    if (!part && absent.has(PART_NAMES[key])) return '';
     const title = part?.title ?? defaultTitle;
     b.toc.push({ id, level: 1, label: title, title });
     let h = `<div class="text newpage" id="${id}"><h1>${esc(title)}</h1>`;

@@ -273,6 +273,8 @@ describe('新建', () => {
   it('the year is 2024 in the grid and in the message, never 2,024.00', async () => {
     page.once('dialog', (d) => void d.accept());
     await page.click('button[data-cmd="new"]');
+    // the build carries more than one set (issue 16: shanghai-putuo-2025 beside jiangxi-2024), so 新建 asks which
+    await page.click('[data-testid="set-chooser"] button[data-set="jiangxi-2024"]');
     await expect.poll(() => page.locator('[data-testid="doc-name"]').textContent(), { timeout: 60_000 }).toMatch(/^未命名公开包\.xlsx/);
     await showSheet(page, '概况');
     expect(await shown(page, 'B3')).toBe('2024');

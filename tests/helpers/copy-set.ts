@@ -73,7 +73,8 @@ export async function copySet(src: string, dst: string, id: string, map: Record<
   cpSync(src, dst, { recursive: true });
   for (const f of files(dst)) {
     const p = join(dst, f);
-    if (f.endsWith('.xlsx')) {
+    // 科目.xlsx is the set's 科目 catalog, a plain list and no packet: copied as it is
+    if (f.endsWith('.xlsx') && f !== '科目.xlsx') {
       const packet = await readPacket(new Uint8Array(readFileSync(p)));
       if (packet.meta['模板套']) packet.meta['模板套'] = id;
       writeFileSync(p, await writePacket(renameAndReorder(packet, map, order)));
