@@ -14,16 +14,20 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 export const LAYERS = [
   // pure helpers and the model: depend on nothing but each other
-  ['a1', 'approx', 'errors', 'model', 'formula', 'kinds', 'numfmt', 'format', 'subject-code', 'safety'],
-  // the check language: declarations expanded into concrete checks, derived cells
-  ['checks', 'calc'],
-  // domains that declare checks and layouts (forms register their 指标 kind with checks), and the xlsx reader
-  ['forms', 'xlsx'],
+  ['a1', 'approx', 'errors', 'model', 'formula', 'kinds', 'numfmt', 'format', 'subject-code', 'safety', 'roles', 'sheet-extras'],
+  // the check language: declarations expanded into concrete checks
+  ['checks'],
+  // domains that declare checks and layouts (forms register their 指标 kind, the catalog its 科目 kind), derived
+  // cells (a form's 总分 follows its layout), and the xlsx reader
+  ['forms', 'catalog', 'calc', 'xlsx'],
   // the engine: one HyperFormula per packet, where declarations of every registered kind are compiled
   ['engine'],
   // what works on an open packet
-  ['forms/session', 'forms.ts', 'narrative', 'import', 'merge'],
-  ['export'],
+  ['forms/session', 'forms.ts', 'narrative', 'import'],
+  ['export', 'newyear'],
+  // the 审核报告 and 出错说明 (a report prints through export); 汇总 and batch review count 出错说明
+  ['report'],
+  ['merge'],
   // the façade
   ['index'],
 ];
