@@ -9,7 +9,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
-import { buildPacketHtml, exportPacket, printNarrative, type PacketPdf, type PrintPart } from '../../shared/export/index';
+import { buildPacketHtml, exportPacket, printNarrative, rangesText, type PacketPdf, type PrintPart } from '../../shared/export/index';
 import { generateNarrative } from '../../shared/narrative/index';
 import { COVER_DATE_KEY } from '../../shared/model';
 import { formatCoverDate, storedCoverDate } from '../../shared/export/cover';
@@ -165,23 +165,12 @@ async function printNow(): Promise<void> {
     if (st.pdf) {
       const pages = st.pdf.printedPages;
       const whole = pages.length === st.pdf.fullPageCount;
-      const ranges = whole ? undefined : compactRanges(pages);
+      const ranges = whole ? undefined : rangesText(pages);
       await host.print(st.pdf.html, { copies: st.copies, ...(ranges ? { pageRanges: ranges } : {}), ...(st.scale !== 100 ? { scale: st.scale / 100 } : {}) });
     } else if (st.html) await host.print(st.html);
   } catch (e) {
     say(`打印失败：${(e as Error).message}`, 'error');
   }
-}
-
-function compactRanges(pages: number[]): string {
-  const out: string[] = [];
-  for (let i = 0; i < pages.length; ) {
-    let j = i;
-    while (j + 1 < pages.length && pages[j + 1] === pages[j] + 1) j++;
-    out.push(i === j ? String(pages[i]) : `${pages[i]}-${pages[j]}`);
-    i = j + 1;
-  }
-  return out.join(', ');
 }
 
 function close(): void {
