@@ -14,6 +14,7 @@ export const COMMANDS: Record<string, { help: string }> = {
   sets: { help: 'sets [--json]                           列出 templates 下的模板套' },
   new: { help: 'new --set <模板套> --out <packet.xlsx>    用某一模板套新建空白公开包' },
   'new-year': { help: 'new-year <上年公开包.xlsx> --out <新公开包.xlsx> [--set 模板套]   新建下一年度：上年数按取数公式填入，概况、自评表沿用' },
+  'validate-template': { help: 'validate-template <模板套|文件夹> [--json]   检查一套模板：角色、审核、参考公开包、情况说明、导入词表' },
   export: { help: 'export <packet.xlsx> --out <目录> [--force]   导出工作簿、情况说明和公开包 PDF' },
 };
 

@@ -36,6 +36,7 @@ const LOADERS: Record<string, () => Promise<Command>> = {
   sets: () => import('./sets.js'),
   new: () => import('./new.js'),
   'new-year': () => import('./new-year.js'),
+  'validate-template': () => import('./validate-template.js'),
   export: () => import('./export.js'),
 };
 
