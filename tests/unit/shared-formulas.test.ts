@@ -21,7 +21,7 @@ const TEMPLATE = 'templates/jiangxi-2024/tables.xlsx';
 const REFERENCE = 'templates/jiangxi-2024/reference-packet.xlsx';
 const T04 = '公开04表';
 const FIRST = 7;
-const LAST = 34;
+const LAST = 32; // the row totals above 合计 (F33 is the 合计 column sum)
 /** a cached value no formula of the run computes: a cell read as its cache shows it */
 const STALE = 999;
 
@@ -34,6 +34,7 @@ async function sheetPart(zip: JSZip, name: string): Promise<string> {
   return target.startsWith('/') ? target.slice(1) : `xl/${target}`;
 }
 
+const escapeRe = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const inline = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
 
 /** The file with 公开04表!F7:F34 and three added 审核 rows stored as Excel stores a filled-down formula. */
@@ -41,12 +42,18 @@ async function filledDownInExcel(path: string): Promise<Uint8Array> {
   const zip = await JSZip.loadAsync(readFileSync(path));
   const p04 = await sheetPart(zip, T04);
   let xml = await zip.file(p04)!.async('string');
+  // the template's own 04表 row total (a blank row stays blank, as the publication prints it), filled down from F7
+  const rowTotal = (r: number) => `IF(COUNT(G${r}:I${r})=0,"",SUM(G${r}:I${r}))`;
+  const xmlText = (f: string) => f.replace(/"/g, '&quot;');
   for (let r = FIRST; r <= LAST; r++) {
-    const re = new RegExp(`<c r="F${r}"([^>]*)><f>SUM\\(G${r}:I${r}\\)</f>(?:<v>[^<]*</v>)?</c>`);
-    if (!re.test(xml)) throw new Error(`F${r} is not SUM(G${r}:I${r}) in ${path}`);
-    xml = xml.replace(re, r === FIRST
-      ? `<c r="F${r}"$1><f t="shared" ref="F${FIRST}:F${LAST}" si="0">SUM(G${r}:I${r})</f><v>${STALE}</v></c>`
-      : `<c r="F${r}"$1><f t="shared" si="0"/><v>${STALE}</v></c>`);
+    const re = new RegExp(`<c r="F${r}"([^>]*)><f>${escapeRe(xmlText(rowTotal(r)))}</f>(?:<v>[^<]*</v>|<v/>)?</c>`);
+    if (!re.test(xml)) throw new Error(`F${r} is not ${rowTotal(r)} in ${path}`);
+    xml = xml.replace(re, (_m, attrs: string) => {
+      const a = attrs.replace(/ t="str"/, '');
+      return r === FIRST
+        ? `<c r="F${r}"${a}><f t="shared" ref="F${FIRST}:F${LAST}" si="0">${xmlText(rowTotal(r))}</f><v>${STALE}</v></c>`
+        : `<c r="F${r}"${a}><f t="shared" si="0"/><v>${STALE}</v></c>`;
+    });
   }
   zip.file(p04, xml);
   const pChecks = await sheetPart(zip, '审核');
@@ -72,7 +79,7 @@ function formulasOfRun(packet: Packet): (string | undefined)[] {
   return out;
 }
 
-const expectedRun = Array.from({ length: LAST - FIRST + 1 }, (_, k) => `SUM(G${FIRST + k}:I${FIRST + k})`);
+const expectedRun = Array.from({ length: LAST - FIRST + 1 }, (_, k) => `IF(COUNT(G${FIRST + k}:I${FIRST + k})=0,"",SUM(G${FIRST + k}:I${FIRST + k}))`);
 const addedChecks = (p: Packet) => p.checks.filter((c) => c.id.startsWith('Z-')).map((c) => [c.id, c.formula]);
 const expectedChecks = [0, 1, 2].map((k) => [`Z-0${k + 1}`, `'${T04}'!G${FIRST + k}>=0`]);
 const rules = (s: PacketSession, prefix: string) => s.findings().filter((f) => f.rule.startsWith(prefix)).map((f) => f.rule).sort();
