@@ -6,14 +6,15 @@
  *     06表 class rows, a form's 执行率;
  *   - or derived from a 层级 declaration of the 审核 sheet: 类 = Σ款, 款 = Σ项, 合计 = Σ类 in every
  *     金额列, and each 行等式 whose one side is a single column (C=D+E: C follows D and E);
- *   - or from a form's 指标 declaration: its 总分 of 分值 and 得分 (执行率 row + Σ indicator rows).
+ *   - or from a form's 指标 declaration: its 执行率得分 (the scoring rule's formula on 自评评分规则) and its
+ *     总分 of 分值 and 得分 (执行率 row + Σ indicator rows).
  * The engine evaluates the formulas with HyperFormula; this module only says which cells follow what.
  */
 import { a1, colIndex } from './a1.js';
 import { codeRows, parseParams, totalRow } from './checks.js';
 import { sheetByName, type Packet, type SheetModel } from './model.js';
 import { formLayout, SCORE_TOLERANCE } from './forms/layout.js';
-import { PROFILE_SHEET } from './forms/profiles.js';
+import { PROFILE_SHEET, scoreFormula } from './forms/profiles.js';
 
 export interface Derivation {
   sheet: string;
@@ -154,10 +155,18 @@ function formTotalDerivations(packet: Packet, id: string, params: string, only?:
   if (!s || !l || typeof l === 'string') return [];
   const out: Derivation[] = [];
   const fund = l.fundRows[0].row;
+  const fc = l.fundCols;
+  // the 执行率得分: the scoring rule's formula over A, B and 分值, reading the profile on 自评评分规则 (the same
+  // expression as the 执行率得分 check, so a printed figure the check accepts is one that agrees here)
+  if (s.cells[fund]?.[fc.score]?.input) {
+    const formula = scoreFormula(a1(fund, fc.A), a1(fund, fc.B), a1(fund, fc.weight));
+    out.push({ sheet: name, row: fund, col: fc.score, formula, refs: formulaRefs(formula), tol: SCORE_TOLERANCE, origin: `指标:${id}:执行率得分`, upstream: [PROFILE_SHEET] });
+  }
   for (const [fundCol, col] of [[l.fundCols.weight, l.indCols.weight], [l.fundCols.score, l.indCols.score]]) {
     if (!s.cells[l.totalRow]?.[col]?.input) continue;
     const refs = [{ row: fund, col: fundCol }, ...l.indRows.map((row) => ({ row, col }))];
-    // the 执行率得分 is a formula cell: an edit of its A, B or 分值 moves the total through it
+    // a packet saved before the 执行率得分 was a 运算 cell holds it as a formula: an edit of its A, B or 分值
+    // moves the total through it (a 运算 执行率得分 is a derivation above, reached through its own cell)
     const f = s.cells[fund]?.[fundCol]?.f;
     if (f) refs.push(...formulaRefs(f));
     const rows = l.indRows.length ? `+SUM(${a1(l.indRows[0], col)}:${a1(l.indRows[l.indRows.length - 1], col)})` : '';

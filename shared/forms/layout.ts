@@ -4,7 +4,7 @@
  */
 import { a1 } from '../a1.js';
 import type { Cell, CellValue, SheetModel } from '../model.js';
-import { scoreFormula, gradeFormula, styleSet, type StyleFn } from './profiles.js';
+import { gradeFormula, styleSet, type StyleFn } from './profiles.js';
 import { RATE_TOLERANCE } from './rules.js';
 
 /** 总分 is a figure to two decimals: it agrees with its 运算 when it rounds alike */
@@ -138,10 +138,11 @@ export function buildFormSheet(name: string, data: FormData | null, style: Style
     if (k === 0) {
       set(r, 5, num(data ? f?.weight : 10));
       set(r, 6, { ...num(f?.rate, st.number, '百分比'), ...rate });
-      // the 执行率得分 stays the scoring rule's formula: it reads the packet's profile on 自评评分规则 (a switch
-      // of profile moves every form at once), which a 运算 cell could not follow; an imported printed figure is
-      // verified against it instead (import/index.ts)
-      set(r, 7, { f: scoreFormula(a1(r, 3), a1(r, 4), a1(r, 5)), s: st.numberBold });
+      // 运算: the 执行率得分 is an input cell that follows the scoring rule's formula (shared/calc.ts, from the
+      // form's 指标 declaration, upstream of 自评评分规则: a switch of profile moves every form that agreed); a
+      // printed figure is kept as published and the 执行率得分 check judges it. An empty form's A is blank: the
+      // rule gives 0, what the formula showed before the score was a 运算 cell
+      set(r, 7, num(data ? f?.score : 0, st.numberBold));
     } else {
       set(r, 5, { v: '-', s: st.number });
       set(r, 6, { ...num(f?.rate, st.number, '百分比'), ...rate });

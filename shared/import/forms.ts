@@ -21,8 +21,6 @@ export interface PlannedForm {
   data: FormData;
   /** the packet's form with the same 项目名称, replaced on apply; null: added */
   match: string | null;
-  /** the printed 执行率得分 and its source cell: the form computes it by the packet's scoring rule, so it is verified, not written */
-  printedScore?: { value: number; cell: string };
 }
 
 /** The grid as a sheet model with merged ranges filled, so formLayout finds labels wherever they sit. */
@@ -151,7 +149,8 @@ function formOverwrites(sheet: SheetModel, before: Reader, after: FormData, sour
   for (const [key, b] of fieldsOf(before.data)) {
     if (empty(b)) continue;
     const at = before.cellOf.get(key);
-    // computed cells (执行率得分, 总分) are the form's own result, not the accountant's figures
+    // formula cells (自评等级) are the form's own result, not the accountant's figures; the 运算 执行率得分 and
+    // 总分 are input cells: a printed figure replacing one is listed like any other
     if (!at || !sheet.cells[at.row]?.[at.col]?.input) continue;
     const a = now.get(key) ?? null;
     if (a === b || (typeof a === 'number' && typeof b === 'number' && Math.abs(a - b) < 1e-9)) continue;
@@ -195,16 +194,9 @@ export function planForm(g: Grid, packet: Packet, rep: SheetReport, reportIndex:
   rep.cellsPlaced = [...fieldsOf(r.data).values()].filter((v) => !empty(v)).length;
   rep.notes.push(match ? `按项目名称「${r.data.name}」对应公开包中的自评表「${match}」，整表替换。` : `公开包中没有项目名称为「${r.data.name}」的自评表，将新增一张。`);
   listAll(g, rep.notPlaced, '不在自评表的任何栏目中', (row, col) => r.used.has(row * COL_LIMIT + col) || isLabel(g, row, col), true);
-  const score = r.data.funds[0]?.score;
-  const at = r.cellOf.get('fund0.score');
-  let printedScore: PlannedForm['printedScore'];
-  if (typeof score === 'number' && at) {
-    printedScore = { value: score, cell: `${g.name}!${a1(at.row, at.col)}` };
-    rep.cellsPlaced--;
-    rep.cellsToVerify = (rep.cellsToVerify ?? 0) + 1;
-  }
+  // a printed 执行率得分 is placed like the 总分: kept as published, judged by the 执行率得分 check
   return {
-    form: { report: reportIndex, source: g.name, data: r.data, match, ...(printedScore ? { printedScore } : {}) },
+    form: { report: reportIndex, source: g.name, data: r.data, match },
     overwrites: existing && before ? formOverwrites(existing, before, r.data, g.name) : [],
   };
 }
@@ -225,36 +217,23 @@ function listAll(g: Grid, out: NotPlacedCell[], reason: string, skip: (r: number
 }
 
 /**
- * After the forms are in: a printed 执行率得分 is the scoring rule's result in this packet, so it is compared
- * with what the form computes — verified when they agree, named by cell when they do not (another province's
- * rule, or a slip), never silently replaced.
+ * After the forms are in: a form whose source printed no 执行率得分 (and whose A, B and 分值 give one) gets the
+ * figure its scoring rule computes, as a blank 运算 cell would on the next keystroke; its 总分, when it was the
+ * sum of what the source printed, follows in the same step. A printed figure was written as published.
  */
 export function verifyFormScores(session: PacketSession, forms: PlannedForm[], report: ImportReport): void {
+  const edits: { sheet: string; row: number; col: number; value: number }[] = [];
   for (const f of forms) {
     const rep = report.sheets[f.report];
-    if (!f.printedScore) continue;
-    rep.cellsToVerify = Math.max(0, (rep.cellsToVerify ?? 0) - 1);
+    if (typeof f.data.funds[0]?.score === 'number' || rep.cellsPlaced <= 0) continue;
     const sheet = rep.table && formSheets(session.packet).some((s) => s.name === rep.table) ? rep.table : null;
     const l = sheet ? formLayout(session.sheet(sheet)) : null;
-    if (!sheet || !l || typeof l === 'string' || rep.cellsPlaced <= 0) {
-      rep.notPlaced.push({ cell: f.printedScore.cell, value: f.printedScore.value, reason: '自评表未放入公开包，执行率得分未核对', amount: true });
-      continue;
-    }
+    if (!sheet || !l || typeof l === 'string') continue;
     const k = keyCells(l);
-    const got = session.getValue(sheet, k.rateScore.row, k.rateScore.col);
-    if (typeof got === 'number' && Math.abs(got - f.printedScore.value) < 0.005) {
-      rep.cellsVerified++;
-      continue;
-    }
-    rep.notPlaced.push({
-      cell: f.printedScore.cell,
-      value: f.printedScore.value,
-      reason: `${sheet}!${a1(k.rateScore.row, k.rateScore.col)} 执行率得分由本公开包的评分规则计算，不导入；按评分规则算得 ${got ?? '空'}，与源表的 ${f.printedScore.value} 不一致（源表可能采用其他评分规则）`,
-      row: '年度资金总额',
-      column: '得分',
-      amount: true,
-    });
+    const d = session.derivedCells(sheet).find((x) => x.row === k.rateScore.row && x.col === k.rateScore.col);
+    if (d && d.agree === 'blank' && typeof d.computed === 'number') edits.push({ sheet, row: d.row, col: d.col, value: d.computed });
   }
+  if (edits.length) session.apply(edits);
 }
 
 /** Replace matched forms and add new ones in the packet (outside any session). */

@@ -23,7 +23,9 @@ describe('the profiles are data in the template set', () => {
     expect([3, 4, 5, 6, 7, 8, 9, 10].map((c) => session.getValue(PROFILE_SHEET, 4, c))).toEqual([0, 60, 80, 100, 0, 5, 7, 10]);
     expect(get(session, PROFILE_SHEET, 'A6')).toBe('national');
     expect(get(session, PROFILE_SHEET, 'C2')).toBe('当前：分档计分（100%、80%、60%三档）');
-    expect(session.getFormula(sheets[0], 5, 7)).toContain('评分方式');
+    // the 执行率得分 is a 运算 cell: an input whose derivation is the rule's formula, reading the profile by name
+    expect(session.isInput(sheets[0], 5, 7)).toBe(true);
+    expect(session.derivedCells(sheets[0]).find((d) => d.row === 5 && d.col === 7)?.formula).toContain('评分方式');
     expect(scoringProfile(session)).toBe('stepped');
     // a bureau may change a step in the sheet: 80% now earns 8 of 10
     const packet = session.toPacket();

@@ -192,7 +192,11 @@ describe('the form template of the template set', () => {
     const s = new PacketSession(p);
     expect(s.findings().map((f) => f.rule).sort()).toEqual(['自评表:指标:分值合计', '自评表:项目名称']);
     expect(s.isInput('自评表', 5, 3)).toBe(true);
-    expect(s.getFormula('自评表', 5, 7)).toMatch(/^=IFERROR\(/);
+    // 执行率得分: a 运算 cell holding 0 (no A yet), following the scoring rule's formula
+    expect(s.isInput('自评表', 5, 7)).toBe(true);
+    expect(s.getValue('自评表', 5, 7)).toBe(0);
+    expect(s.derivedCells('自评表').find((d) => d.row === 5 && d.col === 7)).toMatchObject({ agree: 'exact', upstream: ['自评评分规则'] });
+    expect(s.derivedCells('自评表').find((d) => d.row === 5 && d.col === 7)?.formula).toMatch(/^IFERROR\(/);
     const again = await readPacket(await writePacket(s.toPacket()));
     expect(again.checks).toEqual(p.checks);
   });

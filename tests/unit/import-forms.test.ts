@@ -2,7 +2,7 @@
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PacketSession } from '../../shared/engine.js';
-import { formLayout, formsReport, keyCells } from '../../shared/forms.js';
+import { formLayout, formsReport, keyCells, PROFILE_CHOICE_CELL, PROFILE_SHEET } from '../../shared/forms.js';
 import { applyImport, importWorkbook, planImport } from '../../shared/import/index.js';
 import type { Packet } from '../../shared/model.js';
 import { formsBook, otherRegion, toBytes } from '../fixtures/import/build.js';
@@ -75,7 +75,7 @@ describe('forms import', () => {
     expect(r.report.sheets[1].notPlaced.map((c) => c.cell)).toEqual(['说明!A1', '说明!A2', '说明!B2']);
   });
 
-  it('a printed 总分 of another office is kept as published and judged; a printed 执行率得分 is verified against the rule', async () => {
+  it('a printed 总分 and 执行率得分 of another office are kept as published and judged, each at its own cell', async () => {
     const target = ref.sheets.find((x) => x.kind === 'form')!.name;
     const l0 = formLayout(ref.sheets.find((x) => x.name === target)!);
     if (typeof l0 === 'string') throw new Error(l0);
@@ -92,33 +92,95 @@ describe('forms import', () => {
       c.v = 3;
     });
     const r = await importWorkbook(source, await openSession(REFERENCE), { vocabulary: VOCABULARY, file: 'printed.xlsx' });
-    // the printed 执行率得分 is named by its cell, with both figures; every other amount placed
-    expect(r.report.sheets[0].notPlaced.map((c) => [c.cell, c.value, c.amount])).toEqual([[`项目1!${at(k0.rateScore)}`, 3, true]]);
-    expect(r.report.sheets[0].notPlaced[0].reason).toMatch(/执行率得分由本公开包的评分规则计算，不导入；按评分规则算得 0，与源表的 3 不一致/);
-    expect(r.report.summary).toMatchObject({ amountsNotPlaced: 1 });
+    // every amount placed, the printed 执行率得分 too: the checks speak about it, not the placement report
+    expect(r.report.sheets[0].notPlaced).toEqual([]);
+    expect(r.report.summary).toMatchObject({ amountsNotPlaced: 0, cellsNotPlaced: 0 });
     const s = r.session!;
-    // the 总分 kept as published: no silent replacement by the computed sum
+    // both kept as published: no silent replacement by the computed figures
     expect(s.getValue(target, k0.total.row, k0.total.col)).toBe(printed + 10);
-    expect(s.getValue(target, k0.rateScore.row, k0.rateScore.col)).toBe(0);
-    // and judged: one finding, on the cell that carries the printed figure
+    expect(s.getValue(target, k0.rateScore.row, k0.rateScore.col)).toBe(3);
+    // the 执行率得分 is a 运算 cell that does not stand as its rule gives it: 手工调整 (运算得 0)
+    expect(s.derivedCells(target).find((d) => d.row === k0.rateScore.row && d.col === k0.rateScore.col)).toMatchObject({ value: 3, computed: 0, agree: 'no' });
+    // and judged: one finding on each cell that carries a printed figure out of line
     const mine = s.findings().filter((f) => f.sheet === target && f.severity === 'error');
-    expect(mine.map((f) => [f.rule, f.cells])).toEqual([[`${target}:指标:总分`, [at(k0.total)]]]);
-    expect(mine[0].message).toContain(`总分 ${printed + 10} 与执行率得分及各指标得分之和 ${printed} 不等`);
+    expect(mine.map((f) => [f.rule, f.cells]).sort()).toEqual([[`${target}:执行率得分`, [at(k0.rateScore)]], [`${target}:指标:总分`, [at(k0.total)]]]);
+    expect(mine.find((f) => f.rule === `${target}:执行率得分`)!.message).toBe('执行率得分 3 与评分规则「stepped」按执行率计得的 0 不符：执行率得分应由评分规则计算。');
+    expect(mine.find((f) => f.rule === `${target}:指标:总分`)!.message).toContain(`总分 ${printed + 10} 与执行率得分及各指标得分之和 ${printed + 3} 不等`);
   });
 
-  it('a printed 执行率得分 that agrees with the rule is verified, and the import exits clean', async () => {
+  it('a printed 执行率得分 that agrees with the rule is placed, and the import exits clean', async () => {
     // the 2nd form: 47.56 % earns 0 in steps; its source prints that 0 as a figure, not a formula
     const target = ref.sheets.filter((x) => x.kind === 'form')[1].name;
+    let k: ReturnType<typeof keyCells> | undefined;
     const source = await formsBook(ref, (n) => n === target, (p) => {
       const s = p.sheets.find((x) => x.name === target)!;
       const l = formLayout(s);
       if (typeof l === 'string') throw new Error(l);
-      const c = s.cells[keyCells(l).rateScore.row][keyCells(l).rateScore.col]!;
+      k = keyCells(l);
+      const c = s.cells[k.rateScore.row][k.rateScore.col]!;
       delete c.f;
       c.v = 0;
     });
     const r = await importWorkbook(source, await openSession(REFERENCE), { vocabulary: VOCABULARY, file: 'same.xlsx' });
-    expect(r.report.summary).toMatchObject({ amountsNotPlaced: 0, amountsVerified: 1, cellsNotPlaced: 0 });
+    expect(r.report.summary).toMatchObject({ amountsNotPlaced: 0, amountsVerified: 0, cellsNotPlaced: 0 });
+    expect(r.session!.getValue(target, k!.rateScore.row, k!.rateScore.col)).toBe(0);
+    expect(r.session!.findings().filter((f) => f.sheet === target && f.severity === 'error')).toEqual([]);
+  });
+
+  it('a printed 执行率得分 10 where the rule gives 7 is that error at that cell; 7 is no finding; agreeing figures follow A/B and the rule', async () => {
+    const book = async (score: number | null, total: number | null) => {
+      const b = new ExcelJS.Workbook();
+      await b.xlsx.load(bytesOf('templates/jiangxi-2024/form.xlsx') as unknown as ArrayBuffer);
+      const ws = b.worksheets[0];
+      ws.getCell('B3').value = '乡村道路养护项目';
+      ws.getCell('B4').value = '某某镇人民政府';
+      // 年度资金总额: 执行率 90 % earns 7 of 10 under the stepped rule
+      for (const [c, v] of [['C6', 20], ['D6', 20], ['E6', 18], ['C7', 20], ['D7', 20], ['E7', 18], ['G6', 90], ['H6', score], ['G13', 90], ['H13', 90], ['G23', 100], ['H23', total]] as const) ws.getCell(c).value = v;
+      ws.getCell('D13').value = '养护成本';
+      ws.getCell('E13').value = '≤20万元';
+      ws.getCell('F13').value = '18万元';
+      return toBytes(b);
+    };
+    const errorsOf = (s: PacketSession, sheet: string) => s.findings().filter((f) => f.sheet === sheet && f.severity === 'error').map((f) => [f.rule, f.cells, f.message]);
+    const sheetOf = (r: Awaited<ReturnType<typeof importWorkbook>>) => r.report.sheets.find((x) => x.sheet === '自评表')!.table!;
+
+    // printed 10 (and a 总分 100 that adds up with it): kept, placed, and the 执行率得分 check names H6
+    const wrong = await importWorkbook(await book(10, 100), await openSession(EMPTY_TABLES), { vocabulary: VOCABULARY, file: '他省自评表.xlsx' });
+    expect(wrong.report.summary).toMatchObject({ amountsNotPlaced: 0, cellsNotPlaced: 0 });
+    const w = sheetOf(wrong);
+    expect(wrong.session!.getValue(w, 5, 7)).toBe(10);
+    expect(errorsOf(wrong.session!, w)).toEqual([[`${w}:执行率得分`, ['H6'], '执行率得分 10 与评分规则「stepped」按执行率计得的 7 不符：执行率得分应由评分规则计算。']]);
+    // 手工调整: B of 政府预算资金 typed again moves 年度资金总额's B, not the published 执行率得分; the check keeps speaking
+    wrong.session!.apply([{ sheet: w, row: 6, col: 4, value: 19 }]);
+    expect([wrong.session!.getValue(w, 5, 4), wrong.session!.getValue(w, 5, 7)]).toEqual([19, 10]);
+    expect(errorsOf(wrong.session!, w).map((x) => x[0])).toEqual([`${w}:执行率得分`]);
+
+    // printed 7 (总分 97): the rule's own figure, no finding
+    const right = await importWorkbook(await book(7, 97), await openSession(EMPTY_TABLES), { vocabulary: VOCABULARY, file: '自评表.xlsx' });
+    expect(right.report.summary).toMatchObject({ amountsNotPlaced: 0, cellsNotPlaced: 0 });
+    const s = right.session!;
+    const f = sheetOf(right);
+    expect(errorsOf(s, f)).toEqual([]);
+    // 运算: B of 政府预算资金 up to A moves 年度资金总额's B, 执行率 (100 %), 执行率得分 and 总分 in one undo step
+    s.apply([{ sheet: f, row: 6, col: 4, value: 20 }]);
+    expect([s.getValue(f, 5, 4), s.getValue(f, 5, 6), s.getValue(f, 5, 7), s.getValue(f, 22, 7)]).toEqual([20, 100, 10, 100]);
+    s.undo();
+    expect([s.getValue(f, 5, 4), s.getValue(f, 5, 6), s.getValue(f, 5, 7), s.getValue(f, 22, 7)]).toEqual([18, 90, 7, 97]);
+    // a switch of rule (national: 10 × min(B/A, 1)) moves the 执行率得分 to 9 and the 总分 to 99, one undo step
+    s.apply([{ sheet: PROFILE_SHEET, ...PROFILE_CHOICE_CELL, value: 'national' }]);
+    expect([s.getValue(f, 5, 7), s.getValue(f, 22, 7)]).toEqual([9, 99]);
+    expect(errorsOf(s, f)).toEqual([]);
+    s.undo();
+    expect([s.getValue(f, 5, 7), s.getValue(f, 22, 7)]).toEqual([7, 97]);
+    // a 分值 typed 20 scales the step (分值 × 7 ÷ 10): 14, and the 总分 follows
+    s.apply([{ sheet: f, row: 5, col: 5, value: 20 }]);
+    expect([s.getValue(f, 5, 7), s.getValue(f, 22, 7)]).toEqual([14, 104]);
+
+    // no printed 执行率得分 and no printed 总分: the rule's 7 is filled in, the 总分 follows it to 97, no finding
+    const bare = await importWorkbook(await book(null, null), await openSession(EMPTY_TABLES), { vocabulary: VOCABULARY, file: '空白得分.xlsx' });
+    const b = sheetOf(bare);
+    expect([bare.session!.getValue(b, 5, 7), bare.session!.getValue(b, 22, 7)]).toEqual([7, 97]);
+    expect(errorsOf(bare.session!, b)).toEqual([]);
   });
 
   it('a source form without a printed 总分 gets the sum of its items; figures that agree keep following the items when typed', async () => {
