@@ -3,6 +3,7 @@
  * 科目 declaration names): code, name, level, classification, the years a code is valid in and its former names.
  * It is data a finance bureau replaces; nothing here knows a code.
  */
+import { isSubjectCode } from '../subject-code.js';
 import { PacketError } from '../errors.js';
 import { cellValue, type SheetModel } from '../model.js';
 
@@ -32,7 +33,6 @@ export function subjectKey(name: string): string {
 }
 
 const HEADERS = { code: '编码', name: '名称', level: '级次', kind: '分类', from: '起始年度', to: '终止年度', former: '曾用名' } as const;
-const CODE = /^\d{3}(\d{2}){0,2}$/;
 const LEVELS: Record<number, SubjectLevel> = { 3: '类', 5: '款', 7: '项' };
 
 export class SubjectCatalog {
@@ -98,7 +98,7 @@ export function readCatalogSheet(sheet: SheetModel): SubjectCatalog {
     const code = text(cellValue(sheet, r, cols.code)).replace(/\s+/g, '');
     const name = text(cellValue(sheet, r, cols.name));
     if (!code && !name) continue;
-    if (!CODE.test(code)) throw new PacketError(`${at(r, cols.code)}的编码「${code}」不是 3、5 或 7 位数字。`);
+    if (!isSubjectCode(code)) throw new PacketError(`${at(r, cols.code)}的编码「${code}」不是 3、5 或 7 位数字。`);
     if (!name) throw new PacketError(`${at(r, cols.name)}（编码 ${code}）缺少名称。`);
     const level = LEVELS[code.length];
     const declared = cols.level !== undefined ? text(cellValue(sheet, r, cols.level)) : '';

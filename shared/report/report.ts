@@ -4,7 +4,7 @@
  * 公开包 PDF). Pure: bytes and strings out.
  */
 import ExcelJS from 'exceljs';
-import type { Finding, PacketSession } from '../engine.js';
+import { findingRank, type Finding, type PacketSession } from '../engine.js';
 import type { Explanation } from '../model.js';
 import { packetUnit, packetYear } from '../export/document.js';
 import { esc } from '../export/html.js';
@@ -59,7 +59,9 @@ export function buildAuditReport(session: ReportSession, made: Date = new Date()
   const findings = session.findings();
   const order = new Map(session.packet.sheets.map((s, i) => [s.name, i]));
   const groups = new Map<string, ReportRow[]>();
-  for (const x of explainFindings(session, findings)) {
+  // errors, then 提示, then 尾数差 in each table: the one ranking of findings (engine.ts findingRank)
+  const explained = explainFindings(session, findings).sort((a, b) => findingRank(a.finding) - findingRank(b.finding));
+  for (const x of explained) {
     const f = x.finding;
     let text = x.explanation?.text ?? '';
     if (x.state === 'stale' && x.explanation) text += `\n（待复核：说明写于 ${x.explanation.at}，当时的审核结果为「${x.explanation.message}」，数字已变。）`;
@@ -71,10 +73,9 @@ export function buildAuditReport(session: ReportSession, made: Date = new Date()
     if (!g) groups.set(f.sheet, (g = []));
     g.push(row);
   }
-  const rank = (r: ReportRow) => (r.severity === 'error' ? 0 : r.level === '提示' ? 1 : 2);
   const sorted = [...groups.entries()]
     .sort((a, b) => (order.get(a[0]) ?? 1e9) - (order.get(b[0]) ?? 1e9) || a[0].localeCompare(b[0]))
-    .map(([sheet, rows]) => ({ sheet, rows: rows.sort((a, b) => rank(a) - rank(b)) }));
+    .map(([sheet, rows]) => ({ sheet, rows }));
   const gate = exportGate(session, findings);
   const errors = gate.errors.length;
   return {

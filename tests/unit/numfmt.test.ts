@@ -33,7 +33,8 @@ const grid = (v: CellValue, numFmt: string | undefined) => displayText(v, lookOf
 
 describe('one number formatter for grid, print and messages', () => {
   it('the templates use the formats this test expects to see (collected from the .xlsx files)', () => {
-    expect(formats).toEqual(expect.arrayContaining(['#,##0.00', '#,##0.00####']));
+    // the form amounts print with one policy per column now (#,##0.00); #,##0.00#### stays covered by the cases below
+    expect(formats).toEqual(expect.arrayContaining(['#,##0.00', '0', '@']));
     expect(formats.length).toBeGreaterThanOrEqual(3);
   });
 
