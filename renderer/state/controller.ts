@@ -64,7 +64,8 @@ class Controller {
   // ---- opening ----
 
   async open(file: OpenedFile): Promise<void> {
-    useUi.setState({ status: 'loading', loadError: '' });
+    // the last message ("已打开「…」") must not stand as the progress line of this open
+    useUi.setState({ status: 'loading', loadError: '', message: '' });
     perf.phase('read-start');
     let packet: Packet;
     try {
