@@ -72,6 +72,9 @@ describe('one export road: the app exports as the CLI does', () => {
       got.set(d.suggestedFilename(), path);
     });
     await page.click('button[data-cmd="export"]');
+    // the reference packet's 7 提示 have no 出错说明 yet: the export gate asks first (issue 14)
+    await page.waitForSelector('[data-testid="export-confirm"]');
+    await page.click('[data-testid="export-anyway"]');
     await page.waitForFunction(() => /已导出/.test(window.__juesuan!.ui.getState().message), undefined, { timeout: 400_000 });
     await expect.poll(() => got.size, { timeout: 30_000 }).toBe(3);
     const names = [...got.keys()].sort();
