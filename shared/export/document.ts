@@ -100,7 +100,7 @@ export function packetYear(packet: Packet): string {
 
 function pageName(g: PageGeometry): string {
   const m = g.margins;
-  return `p-${g.paper ?? 'A4'}-${g.orientation[0]}-${[m.top, m.right, m.bottom, m.left].map((x) => String(x).replace('.', '_')).join('-')}`;
+  return `p-${(g.paper ?? 'A4').toLowerCase()}-${g.orientation[0]}-${[m.top, m.right, m.bottom, m.left].map((x) => String(x).replace('.', '_')).join('-')}`;
 }
 
 function pageRule(name: string, g: PageGeometry): string {
