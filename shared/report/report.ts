@@ -180,7 +180,7 @@ export async function auditReportXlsx(r: AuditReport): Promise<Uint8Array> {
 }
 
 /** The report's page: A4 landscape, narrow margins (the columns of message and 出错说明 need the width). */
-const REPORT_PAGE: PageGeometry = { orientation: 'landscape', paper: 'A4', margins: { top: 14, right: 12, bottom: 16, left: 12 } };
+export const AUDIT_REPORT_PAGE: PageGeometry = { orientation: 'landscape', paper: 'A4', margins: { top: 14, right: 12, bottom: 16, left: 12 } };
 
 /** The report's style; `scope` prefixes every selector ('' for the standalone page, '.appendix' inside the packet). */
 function reportCss(scope: string): string {
@@ -231,7 +231,7 @@ ${rows.join('\n')}
 
 /** The report as one printable HTML page (A4 landscape, page numbers), for the PDF printer. */
 export function auditReportHtml(r: AuditReport): string {
-  const m = REPORT_PAGE.margins;
+  const m = AUDIT_REPORT_PAGE.margins;
   return `<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(reportTitle(r))}</title>
 <style>
@@ -247,5 +247,5 @@ ${reportBody(r)}
  * auditReportHtml, on its own A4 landscape page, numbered on with the packet.
  */
 export function auditReportSection(r: AuditReport): AppendixSection {
-  return { key: 'report', title: reportTitle(r), css: reportCss('.appendix'), body: reportBody(r), page: REPORT_PAGE };
+  return { key: 'report', title: reportTitle(r), css: reportCss('.appendix'), body: reportBody(r), page: AUDIT_REPORT_PAGE };
 }
