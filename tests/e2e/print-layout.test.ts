@@ -102,6 +102,12 @@ describe('打印: paper, orientation per part, the 审核报告', () => {
   it('A3, 公开01表 turned and the 审核报告: the PDF has exactly those pages at those sizes', async () => {
     const { page, errors } = await open(process.env.E2E_BASE_URL ?? 'http://127.0.0.1:5173/');
     await lendPdfPrinter(page);
+    // an 出错说明 written in the checks panel is printed in the 审核报告 part
+    const named = page.locator('li.finding.warn', { hasText: '2130804' });
+    await named.locator('[data-testid="explain-open"]').click();
+    await named.locator('[data-testid="explain-text"]').fill('公开文本原样如此，以公开文本为准。');
+    await named.locator('[data-testid="explain-save"]').click();
+    await expect.poll(() => named.locator('[data-testid="explain-state"]').textContent(), { timeout: 60_000 }).toBe('已说明');
     await page.click('button[data-cmd="print"]');
     await page.waitForSelector('[data-testid="preview-page-count"]', { timeout: 300_000 });
     const full = await count(page);
@@ -144,7 +150,10 @@ describe('打印: paper, orientation per part, the 审核报告', () => {
     expect(norm(pdftext(file, 2))).toContain('收入支出决算总表');
     const firstReport = labels.indexOf(reportTitle) + 1;
     expect(norm(pdftext(file, firstReport))).toContain(norm(reportTitle));
-    expect(norm(pdftext(file, firstReport))).toContain('未说明');
+    const reportText = norm(Array.from({ length: n - firstReport + 1 }, (_, i) => pdftext(file, firstReport + i)).join(''));
+    expect(reportText).toContain('已写出错说明1个');
+    expect(reportText).toContain('公开文本原样');
+    expect(reportText).toContain('已说明');
     expect(readPdfBookmarks(bytes).find((b) => b.title === reportTitle)?.page).toBe(firstReport);
 
     // 情况说明 .docx from the dialog
