@@ -247,12 +247,12 @@ const GROUPS: { group: PrintPart['group']; label: string }[] = [
 ];
 
 /** 纵向/横向 of one part (or of every 自评表, key 'forms'); the template's own choice is the default. */
-function OrientationChoice({ partKey, declared }: { partKey: string; declared: Orientation }) {
+function OrientationChoice({ partKey, declared, label }: { partKey: string; declared: Orientation; label: string }) {
   const st = usePrint();
   const value = st.orientation[partKey] ?? declared;
   return (
     <select
-      className="print-orient" value={value} data-orient={partKey} aria-label="方向" title={`模板规定：${declared === 'portrait' ? '纵向' : '横向'}`}
+      className="print-orient" value={value} data-orient={partKey} aria-label={`${label} 方向`} title={`模板规定：${declared === 'portrait' ? '纵向' : '横向'}`}
       onChange={(e) => usePrint.setState({ orientation: { ...usePrint.getState().orientation, [partKey]: e.target.value as Orientation } })}
     >
       <option value="portrait">纵向</option>
@@ -290,7 +290,7 @@ function PartsChooser() {
                 <input type="checkbox" checked={chosen.has(p.key)} onChange={(e) => toggle([p.key], e.target.checked)} data-part={p.key} />
                 <span className="print-part-label">{p.label}</span>
                 <span className="print-part-pages">{pagesOf(p)}</span>
-                <OrientationChoice partKey={p.key} declared={p.orientation} />
+                <OrientationChoice partKey={p.key} declared={p.orientation} label={p.label} />
               </label>
             ))}
             {group === 'narrative' && (
@@ -300,7 +300,7 @@ function PartsChooser() {
                     <input type="checkbox" checked={chosen.has(p.key)} onChange={(e) => toggle([p.key], e.target.checked)} data-part={p.key} />
                     <span className="print-part-label">{p.label}</span>
                     <span className="print-part-pages">{pagesOf(p)}</span>
-                    <OrientationChoice partKey={p.key} declared={p.orientation} />
+                    <OrientationChoice partKey={p.key} declared={p.orientation} label={p.label} />
                   </label>
                 ))}
                 {forms.length > 0 && (
@@ -321,7 +321,7 @@ function PartsChooser() {
                     <input type="number" min={1} max={forms.length} value={st.formTo} aria-label="自评表止" data-testid="forms-to"
                       onChange={(e) => usePrint.setState({ formsMode: 'range', formTo: Math.min(forms.length, Number(e.target.value) || 1) })} />
                     张
-                    <OrientationChoice partKey="forms" declared={forms[0].orientation} />
+                    <OrientationChoice partKey="forms" declared={forms[0].orientation} label="项目支出绩效自评表" />
                   </div>
                 )}
               </>
