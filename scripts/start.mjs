@@ -8,6 +8,9 @@
  * - Otherwise (no network to Electron's download host, a time-out): builds the renderer and serves it on
  *   127.0.0.1, port from PORT (default 5173), opening templates/jiangxi-2024/reference-packet.xlsx, until
  *   Ctrl+C, and says why Electron was not used.
+ *   The browser mode also prints: node/print-server.ts answers POST /__juesuan/pdf on the same 127.0.0.1
+ *   server with the PDF that node/pdf.ts prints (the CLI's printer), so the print dialog's preview and
+ *   下载 PDF work there too.
  * JUESUAN_BROWSER=1 forces the browser mode; JUESUAN_ELECTRON_DOWNLOAD_S sets the download limit (default 300).
  * Test hooks: JUESUAN_ELECTRON_PACKAGE (another electron package folder), JUESUAN_START_NO_BUILD=1 (skip the
  * vite and main-process builds, which the tests of the launch decision do not need).
@@ -15,7 +18,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, preview } from 'vite';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -113,6 +116,21 @@ async function startElectron(exe) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
+/**
+ * node/print-server.ts as an ES module this script can import (Node runs no TypeScript): bundled by esbuild
+ * with playwright-core left external, into dist-start/ beside node_modules so the import resolves.
+ */
+async function loadPrintServer() {
+  const { build: esbuild } = await import('esbuild');
+  const outfile = join(root, 'dist-start', 'print-server.mjs');
+  await esbuild({
+    entryPoints: [join(root, 'node', 'print-server.ts')],
+    bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['playwright-core'],
+    outfile, logLevel: 'warning', absWorkingDir: root,
+  });
+  return import(`${pathToFileURL(outfile).href}?t=${Date.now()}`);
+}
+
 async function startBrowser(reason) {
   const port = Number(process.env.PORT || 5173);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
@@ -121,9 +139,12 @@ async function startBrowser(reason) {
   }
   console.log(`${reason}，改为在浏览器中运行。`);
   await buildRenderer();
+  const { printMiddleware } = await loadPrintServer();
+  const printing = printMiddleware({ port });
+  const printPlugin = { name: 'juesuan-print', configurePreviewServer: (srv) => void srv.middlewares.use(printing) };
   let server;
   try {
-    server = await preview({ configFile, logLevel: 'warn', preview: { host: '127.0.0.1', port, strictPort: true, open: false } });
+    server = await preview({ configFile, logLevel: 'warn', plugins: [printPlugin], preview: { host: '127.0.0.1', port, strictPort: true, open: false } });
   } catch (e) {
     console.error(`无法在 127.0.0.1:${port} 启动服务：${e.message}。请换一个端口，例如 PORT=5199 npm start。`);
     process.exit(2);
@@ -133,6 +154,7 @@ async function startBrowser(reason) {
   console.log(`已打开参考公开包 ${REFERENCE}；在浏览器中访问上面的地址。按 Ctrl+C 停止。`);
   const stop = async () => {
     await server.close();
+    await printing.close();
     process.exit(0);
   };
   process.on('SIGINT', stop);

@@ -1,6 +1,7 @@
 /**
- * 打印: which parts of the 公开包 (封面, 目录, each 公开表, 情况说明, 自评表 all or a range, 名词解释, 附件), a
- * page range, scale, copies and the cover date, with a paged preview that is the real PDF: the same
+ * 打印: which parts of the 公开包 (封面, 目录, each 公开表, 情况说明, 自评表 all or a range, 名词解释, 附件) and
+ * the 审核报告 (shared/report, as `check --report x.pdf` prints it), paper and each part's orientation (the
+ * template's page by default), a page range, scale, copies and the cover date, with a paged preview that is the real PDF: the same
  * shared/export/packet.ts road as 导出 and the CLI (two Chromium passes for the 目录's numbers, then the chosen
  * pages only, which keep the packet's page numbers). 下载 PDF saves exactly what is previewed.
  *
@@ -9,8 +10,9 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
-import { buildPacketHtml, exportPacket, printNarrative, rangesText, type PacketPdf, type PrintPart } from '../../shared/export/index';
-import { generateNarrative } from '../../shared/narrative/index';
+import { buildPacketHtml, exportPacket, printNarrative, rangesText, type Orientation, type PacketPdf, type PaperSize, type PrintPart } from '../../shared/export/index';
+import { generateNarrative, narrativeDocx } from '../../shared/narrative/index';
+import { AUDIT_REPORT_PAGE, auditReportSection, buildAuditReport } from '../../shared/report/index';
 import { COVER_DATE_KEY } from '../../shared/model';
 import { formatCoverDate, storedCoverDate } from '../../shared/export/cover';
 import { controller } from '../state/controller';
@@ -41,14 +43,28 @@ interface PrintState {
   scale: number;
   copies: number;
   coverDate: string;
+  /** '' = each part on the paper its template declares */
+  paper: '' | PaperSize;
+  /** orientations the user changed, by part key ('forms' = every 自评表); the rest print as declared */
+  orientation: Record<string, Orientation>;
   /** the selection the preview shows (so 下载/打印 never hand over a stale PDF) */
   previewKey: string;
 }
 
 const initial = (): PrintState => ({
   open: false, busy: null, error: '', pdf: null, url: '', html: '', parts: [], fullPages: 0, chosen: [],
-  formsMode: 'all', formFrom: 1, formTo: 1, pages: '', scale: 100, copies: 1, coverDate: '', previewKey: '',
+  formsMode: 'all', formFrom: 1, formTo: 1, pages: '', scale: 100, copies: 1, coverDate: '', paper: '', orientation: {}, previewKey: '',
 });
+
+/**
+ * The 审核报告 is not part of the published packet: the first print leaves it out, and the dialog offers it
+ * as a part of its own (chosen, it is printed after the packet and its pages numbered on).
+ */
+const REPORT_PART: PrintPart = { key: 'report', label: '审核报告', group: 'report', spans: [], orientation: AUDIT_REPORT_PAGE.orientation, paper: AUDIT_REPORT_PAGE.paper ?? 'A4' };
+
+function withReport(parts: PrintPart[]): PrintPart[] {
+  return parts.some((p) => p.key === 'report') ? parts : [...parts, REPORT_PART];
+}
 
 export const usePrint = create<PrintState>(initial);
 
@@ -70,7 +86,17 @@ export function effectiveParts(st: Pick<PrintState, 'parts' | 'chosen' | 'formsM
 }
 
 function selectionKey(st: PrintState): string {
-  return JSON.stringify([effectiveParts(st), st.pages.trim(), st.scale, st.coverDate]);
+  return JSON.stringify([effectiveParts(st), st.pages.trim(), st.scale, st.coverDate, st.paper, layoutOf(st).orientation]);
+}
+
+/** The dialog's paper and the orientations that differ from the declared ones (what printPacketPdf takes). */
+function layoutOf(st: Pick<PrintState, 'paper' | 'orientation' | 'parts'>): { paper?: PaperSize; orientation: Record<string, Orientation> } {
+  const declared = new Map(st.parts.map((p) => [p.key, p.orientation]));
+  const firstForm = st.parts.find((p) => isForm(p.key));
+  if (firstForm) declared.set('forms', firstForm.orientation);
+  const orientation: Record<string, Orientation> = {};
+  for (const [k, o] of Object.entries(st.orientation)) if (declared.get(k) !== o) orientation[k] = o;
+  return { ...(st.paper ? { paper: st.paper } : {}), orientation };
 }
 
 function coverDate(st: PrintState): Date | undefined {
@@ -111,6 +137,7 @@ async function makePreview(first = false): Promise<void> {
     return;
   }
   const all = !parts || (parts.length === st.parts.length && !st.pages.trim());
+  const report = parts?.includes('report') ? auditReportSection(buildAuditReport(s)) : undefined;
   usePrint.setState({ busy: { fraction: 0, message: '正在排版公开包…' }, error: '' });
   try {
     const r = await exportPacket(s, {
@@ -118,7 +145,12 @@ async function makePreview(first = false): Promise<void> {
       narrativeTemplate: narrativeTemplateFor(s.packet.meta),
       printer: hostPrinter(host),
       date: coverDate(st),
-      print: { scale: st.scale / 100, ...(all ? {} : { selection: { parts, pages: st.pages } }) },
+      print: {
+        scale: st.scale / 100,
+        layout: layoutOf(st),
+        ...(report ? { appendix: report } : {}),
+        ...(all ? {} : { selection: { parts, pages: st.pages } }),
+      },
       onProgress: (p) => usePrint.setState({ busy: p }),
     });
     const pdf = r.pdf!;
@@ -126,8 +158,9 @@ async function makePreview(first = false): Promise<void> {
     if (!now.open) return;
     if (now.url) URL.revokeObjectURL(now.url);
     const url = URL.createObjectURL(new Blob([pdf.pdf as BlobPart], { type: 'application/pdf' }));
-    const firstParts = first ? { parts: pdf.parts, fullPages: pdf.fullPageCount, chosen: defaultChosen(pdf.parts), formTo: pdf.parts.filter((p) => isForm(p.key)).length || 1 } : {};
-    usePrint.setState({ pdf, url, ...firstParts });
+    // every print gives the parts' pages anew (paper and orientation move them); the report stays offered
+    const firstParts = first ? { chosen: defaultChosen(pdf.parts), formTo: pdf.parts.filter((p) => isForm(p.key)).length || 1 } : {};
+    usePrint.setState({ pdf, url, parts: withReport(pdf.parts), fullPages: pdf.fullPageCount, ...firstParts });
     usePrint.setState({ previewKey: selectionKey(usePrint.getState()) });
   } catch (e) {
     usePrint.setState({ error: (e as Error).message });
@@ -154,6 +187,25 @@ async function downloadPdf(): Promise<void> {
     if (f) say(`已导出「${f.name}」，共 ${st.pdf.pageCount} 页。`);
   } catch (e) {
     say(`无法保存 PDF：${(e as Error).message}`, 'error');
+  }
+}
+
+/** 情况说明 .docx from the app (the same generator and template as 导出 and the CLI's narrative). */
+async function downloadDocx(): Promise<void> {
+  const s = controller.session;
+  const host = controller.host;
+  if (!s || !host) return;
+  const template = narrativeTemplateFor(s.packet.meta);
+  if (!template) {
+    say('本公开包的模板套没有情况说明模板，不能生成情况说明 .docx。', 'error');
+    return;
+  }
+  try {
+    const bytes = await narrativeDocx(generateNarrative(s, template), template);
+    const f = await host.exportFile(bytes, `${exportBaseName()}情况说明.docx`, 'docx');
+    if (f) say(`已导出「${f.name}」。`);
+  } catch (e) {
+    say(`无法生成情况说明 .docx：${(e as Error).message}`, 'error');
   }
 }
 
@@ -191,7 +243,23 @@ const GROUPS: { group: PrintPart['group']; label: string }[] = [
   { group: 'tables', label: '第二部分 公开表' },
   { group: 'narrative', label: '第三部分' },
   { group: 'back', label: '第四、五部分' },
+  { group: 'report', label: '附：审核报告（不属于公开包）' },
 ];
+
+/** 纵向/横向 of one part (or of every 自评表, key 'forms'); the template's own choice is the default. */
+function OrientationChoice({ partKey, declared, label }: { partKey: string; declared: Orientation; label: string }) {
+  const st = usePrint();
+  const value = st.orientation[partKey] ?? declared;
+  return (
+    <select
+      className="print-orient" value={value} data-orient={partKey} aria-label={`${label} 方向`} title={`模板规定：${declared === 'portrait' ? '纵向' : '横向'}`}
+      onChange={(e) => usePrint.setState({ orientation: { ...usePrint.getState().orientation, [partKey]: e.target.value as Orientation } })}
+    >
+      <option value="portrait">纵向</option>
+      <option value="landscape">横向</option>
+    </select>
+  );
+}
 
 function PartsChooser() {
   const st = usePrint();
@@ -202,7 +270,7 @@ function PartsChooser() {
     for (const k of keys) if (on) next.add(k); else next.delete(k);
     usePrint.setState({ chosen: [...next] });
   };
-  const pagesOf = (p: PrintPart) => p.spans.map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join('、');
+  const pagesOf = (p: PrintPart) => (p.spans.length ? p.spans.map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join('、') : '附在末尾');
   return (
     <div className="print-parts" data-testid="print-parts">
       {GROUPS.map(({ group, label }) => {
@@ -222,6 +290,7 @@ function PartsChooser() {
                 <input type="checkbox" checked={chosen.has(p.key)} onChange={(e) => toggle([p.key], e.target.checked)} data-part={p.key} />
                 <span className="print-part-label">{p.label}</span>
                 <span className="print-part-pages">{pagesOf(p)}</span>
+                <OrientationChoice partKey={p.key} declared={p.orientation} label={p.label} />
               </label>
             ))}
             {group === 'narrative' && (
@@ -231,6 +300,7 @@ function PartsChooser() {
                     <input type="checkbox" checked={chosen.has(p.key)} onChange={(e) => toggle([p.key], e.target.checked)} data-part={p.key} />
                     <span className="print-part-label">{p.label}</span>
                     <span className="print-part-pages">{pagesOf(p)}</span>
+                    <OrientationChoice partKey={p.key} declared={p.orientation} label={p.label} />
                   </label>
                 ))}
                 {forms.length > 0 && (
@@ -251,6 +321,7 @@ function PartsChooser() {
                     <input type="number" min={1} max={forms.length} value={st.formTo} aria-label="自评表止" data-testid="forms-to"
                       onChange={(e) => usePrint.setState({ formsMode: 'range', formTo: Math.min(forms.length, Number(e.target.value) || 1) })} />
                     张
+                    <OrientationChoice partKey="forms" declared={forms[0].orientation} label="项目支出绩效自评表" />
                   </div>
                 )}
               </>
@@ -315,6 +386,7 @@ export function PrintDialog() {
           </span>
         )}
         {pdfHost && <button type="button" data-testid="pdf-button" disabled={!st.pdf || stale || !!st.busy} onClick={() => void downloadPdf()}>下载 PDF</button>}
+ <button type="button" data-testid="docx-button" disabled={!!st.busy} onClick={() => void downloadDocx()}>下载情况说明 .docx</button>
         <button type="button" data-testid="print-button" disabled={!!st.busy || stale || (!st.pdf && !st.html)} onClick={() => void printNow()}>打印</button>
         <button type="button" data-testid="preview-close" onClick={close}>关闭</button>
       </div>
@@ -327,7 +399,12 @@ export function PrintDialog() {
                 <label>页码范围 <input type="text" value={st.pages} placeholder="全部，或如 7-25, 30" data-testid="print-pages" onChange={(e) => usePrint.setState({ pages: e.target.value })} /></label>
                 <label>缩放 <input type="number" min={10} max={200} step={5} value={st.scale} data-testid="print-scale" onChange={(e) => usePrint.setState({ scale: Math.min(200, Math.max(10, Number(e.target.value) || 100)) })} />%</label>
                 <label>份数 <input type="number" min={1} max={99} value={st.copies} data-testid="print-copies" onChange={(e) => usePrint.setState({ copies: Math.min(99, Math.max(1, Math.round(Number(e.target.value)) || 1)) })} /></label>
-                <p className="print-note">纸张与方向：按模板的页面设置（A4；各表纵向或横向由模板规定）。</p>
+                <label>纸张 <select value={st.paper} data-testid="print-paper" onChange={(e) => usePrint.setState({ paper: e.target.value as PrintState['paper'] })}>
+                  <option value="">按模板（{[...new Set(st.parts.map((p) => p.paper))].join('、') || 'A4'}）</option>
+                  <option value="A4">A4</option>
+                  <option value="A3">A3</option>
+                </select></label>
+                <p className="print-note">各部分的方向在左侧列表中选择，默认按模板的页面设置。</p>
               </>
             )}
             <label>封面日期 <input type="date" value={st.coverDate} data-testid="print-cover-date" onChange={(e) => setCoverDate(e.target.value)} /></label>

@@ -62,6 +62,43 @@ function lentPrinter(): LentPrinter | undefined {
   return typeof f === 'function' ? (f as LentPrinter) : undefined;
 }
 
+/**
+ * The print endpoint of `npm start`'s browser mode (node/print-server.ts, on the server that serves this
+ * page): the same Chromium printing as the CLI. Its path and header are that module's PRINT_PATH and
+ * PRINT_HEADER (the renderer cannot import node/).
+ */
+const PRINT_ENDPOINT = './__juesuan/pdf';
+
+/** Whether the server that serves this page prints PDFs (a GET answered { ok: true } within 3 s). */
+export async function probePrintEndpoint(): Promise<boolean> {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), 3000);
+  try {
+    const res = await fetch(PRINT_ENDPOINT, { signal: ctl.signal, cache: 'no-store' });
+    if (!res.ok || !/json/.test(res.headers.get('content-type') ?? '')) return false;
+    return (await res.json())?.ok === true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function endpointPrint(html: string, pass: Omit<PrintRequest, 'copies'>): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetch(PRINT_ENDPOINT, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Juesuan-Print': '1' },
+      body: JSON.stringify({ html, ...pass }),
+    });
+  } catch (e) {
+    throw new Error(`无法连接打印服务（npm start 是否已停止？）：${(e as Error).message}`, { cause: e });
+  }
+  if (!res.ok) throw new Error((await res.text().catch(() => '')) || `打印服务出错（HTTP ${res.status}）。`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
 function fromBase64(b64: string): Uint8Array {
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);
@@ -72,6 +109,8 @@ function fromBase64(b64: string): Uint8Array {
 export class BrowserHost implements Host {
   readonly kind = 'browser' as const;
   private name = '';
+  /** set by createHost when the serving script offers the print endpoint */
+  printEndpoint = false;
   private readonly recovery = new BrowserRecovery(() => this.name || '未命名公开包.xlsx');
 
   async openInitial(): Promise<OpenedFile | null> {
@@ -122,14 +161,15 @@ export class BrowserHost implements Host {
   }
 
   canPrintPdf(): boolean {
-    return !!lentPrinter();
+    return !!lentPrinter() || this.printEndpoint;
   }
 
   async printPdf(html: string, opts: PrintRequest = {}): Promise<Uint8Array> {
     const lent = lentPrinter();
-    if (!lent) throw new Error('浏览器版不能直接生成 PDF：请使用桌面版，或在浏览器的打印对话框中选择「另存为 PDF」。');
     const { copies: _copies, ...pass } = opts;
-    return fromBase64(await lent(html, pass));
+    if (lent) return fromBase64(await lent(html, pass));
+    if (this.printEndpoint) return endpointPrint(html, pass);
+    throw new Error('浏览器版不能直接生成 PDF：请使用桌面版，或在浏览器的打印对话框中选择「另存为 PDF」。');
   }
 
   recoveryWrite(bytes: Uint8Array): Promise<void> {

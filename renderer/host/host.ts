@@ -21,8 +21,11 @@ export function canPrintPdf(host: Host): boolean {
 export async function createHost(): Promise<Host> {
   const bridge = window.juesuan;
   if (bridge) return { kind: 'electron', ...bindAll(bridge) };
-  const { BrowserHost } = await import('./browser');
-  return new BrowserHost();
+  const { BrowserHost, probePrintEndpoint } = await import('./browser');
+  const host = new BrowserHost();
+  // npm start's browser mode prints PDFs on its server (node/print-server.ts); a plain static server does not
+  host.printEndpoint = await probePrintEndpoint();
+  return host;
 }
 
 /**

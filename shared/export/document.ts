@@ -13,7 +13,30 @@ import { parseSheetRange } from '../a1.js';
 import type { Packet, SheetModel } from '../model.js';
 import { chineseDate, chineseNumber, esc, escLines, fontStack } from './html.js';
 import { missingPartText, PART_NAMES, type NarrativeBlock, type NarrativePart, type NarrativePartKey, type PacketNarrative } from './narrative.js';
-import { renderSheet, sheetGeometry, styleCss, type PageGeometry } from './sheet-html.js';
+import { pageMm, renderSheet, sheetGeometry, styleCss, type PageGeometry, type PaperSize } from './sheet-html.js';
+
+export type Orientation = PageGeometry['orientation'];
+
+/**
+ * What the print dialog changes about the pages: one paper for the whole print, and an orientation per part
+ * (keys as print.ts names the parts: cover, toc, part-1, part-2, t-N, narrative, forms-summary, f-N, part-4,
+ * part-5, report; `forms` stands for every f-N). Anything not given prints as the template set declares.
+ */
+export interface PacketLayout {
+  paper?: PaperSize;
+  orientation?: Record<string, Orientation>;
+}
+
+/** A printable section appended after the packet (the 审核报告): its body and CSS scoped to `.appendix`. */
+export interface AppendixSection {
+  key: string;
+  title: string;
+  /** CSS whose selectors start with `.appendix` */
+  css: string;
+  body: string;
+  /** its own page declaration (the 审核报告: A4 landscape, narrow margins) */
+  page: PageGeometry;
+}
 
 export interface PacketDocumentInput {
   packet: Packet;
@@ -21,6 +44,10 @@ export interface PacketDocumentInput {
   narrative?: PacketNarrative;
   /** the cover date; defaults to today */
   date?: Date;
+  /** paper and per-part orientation chosen in the print dialog */
+  layout?: PacketLayout;
+  /** printed after the packet, with a bookmark but no 目录 line (it is not part of the published packet) */
+  appendix?: AppendixSection;
 }
 
 export interface TocEntry {
@@ -31,6 +58,8 @@ export interface TocEntry {
   label: string;
   /** text printed on the target page, e.g. "收入支出决算总表" */
   title: string;
+  /** a bookmark and a destination, but no 目录 line (the 审核报告 appended to a print) */
+  unlisted?: boolean;
 }
 
 export interface PacketDocument {
@@ -41,6 +70,8 @@ export interface PacketDocument {
   tables: { sheet: string; id: string; title: string }[];
   /** plain statements of what the packet lacks (a narrative part, the forms), also printed in it */
   missing: string[];
+  /** each print part's page as the template set declares it (before the dialog's layout), by part key */
+  declared: Record<string, { orientation: Orientation; paper: PaperSize }>;
 }
 
 /** Page numbers by TocEntry.id; absent in the first pass. */
@@ -69,12 +100,14 @@ export function packetYear(packet: Packet): string {
 
 function pageName(g: PageGeometry): string {
   const m = g.margins;
-  return `p-${g.orientation[0]}-${[m.top, m.right, m.bottom, m.left].map((x) => String(x).replace('.', '_')).join('-')}`;
+  return `p-${(g.paper ?? 'A4').toLowerCase()}-${g.orientation[0]}-${[m.top, m.right, m.bottom, m.left].map((x) => String(x).replace('.', '_')).join('-')}`;
 }
 
 function pageRule(name: string, g: PageGeometry): string {
   const m = g.margins;
-  return `@page ${name} { size: A4 ${g.orientation}; margin: ${m.top}mm ${m.right}mm ${m.bottom}mm ${m.left}mm; }\n.${name} { page: ${name}; }`;
+  // a divider page (第二部分's title page) is centred in the text height of its own page
+  const divider = `.divider.${name} { height: ${Math.max(60, pageMm(g).h - m.top - m.bottom - 25)}mm; }`;
+  return `@page ${name} { size: ${g.paper ?? 'A4'} ${g.orientation}; margin: ${m.top}mm ${m.right}mm ${m.bottom}mm ${m.left}mm; }\n.${name} { page: ${name}; }\n${divider}`;
 }
 
 const BODY_FONT = fontStack('仿宋_GB2312');
@@ -141,6 +174,25 @@ interface Builder {
   out: string[];
   toc: TocEntry[];
   pages: Map<string, PageGeometry>;
+  layout: PacketLayout;
+  declared: PacketDocument['declared'];
+}
+
+/** The page a part prints on: the declared one, with the dialog's paper and orientation for that part. */
+function partGeometry(b: Builder, key: string, declared: PageGeometry): PageGeometry {
+  const paper = declared.paper ?? 'A4';
+  b.declared[key] = { orientation: declared.orientation, paper };
+  const o = b.layout.orientation ?? {};
+  const orientation = o[key] ?? (/^f-\d+$/.test(key) ? o.forms : undefined) ?? declared.orientation;
+  return { ...declared, paper: b.layout.paper ?? paper, orientation };
+}
+
+function partPage(b: Builder, key: string, declared: PageGeometry): string {
+  return usePage(b, partGeometry(b, key, declared));
+}
+
+function geometryOf(b: Builder, name: string): PageGeometry {
+  return b.pages.get(name)!;
 }
 
 function usePage(b: Builder, g: PageGeometry): string {
@@ -172,13 +224,13 @@ function blockHtml(block: NarrativeBlock): string {
 /** Which headings of a part the 目录 lists: 一、… of 概况 and 情况说明, the report titles of 附件, none of 名词解释. */
 type TocLevel = 'headings' | 'subtitles' | 'none';
 
-function partBody(b: Builder, key: string, part: NarrativePart, formsHtml: () => string, listed: TocLevel = 'headings'): string {
+function partBody(b: Builder, key: string, part: NarrativePart, formsHtml: () => string, listed: TocLevel = 'headings', pageClass = ''): string {
   let n = 0;
   const parts: string[] = [];
   for (const block of part.blocks) {
     if (block.kind === 'forms') {
       // p3-cont: where the text resumes after the 自评表, so a print of the 情况说明 alone can find it
-      parts.push(`</div>${formsHtml()}<div class="text newpage" id="p3-cont">`);
+      parts.push(`</div>${formsHtml()}<div class="text newpage ${pageClass}" id="p3-cont">`);
       continue;
     }
     const inToc = (listed === 'headings' && block.kind === 'heading' && block.level === 1) || (listed !== 'none' && block.kind === 'subtitle');
@@ -197,15 +249,15 @@ function missingBox(text: string): string {
   return `<div class="missing">${esc(text)}</div>`;
 }
 
-function tocHtml(toc: TocEntry[], pages: PageMap | undefined, notes: string[]): string {
-  const rows = toc.map((e) => {
+function tocHtml(toc: TocEntry[], pages: PageMap | undefined, notes: string[], pageClass: string): string {
+  const rows = toc.filter((e) => !e.unlisted).map((e) => {
     // the first pass prints invisible digits where the number goes: an empty box lays out differently
     const pg = pages?.[e.id];
     const num = pg === undefined ? '<span class="ph">000</span>' : String(pg);
     return `<div class="toc-e l${e.level}"><a href="#${e.id}"><span class="t">${esc(e.label)}</span><span class="dots"></span><span class="pg">${num}</span></a></div>`;
   });
   const foot = notes.map((n) => `<p class="toc-note">${esc(n)}</p>`).join('');
-  return `<div class="text toc newpage" id="toc"><h1>目录</h1>${rows.join('\n')}${foot}</div>`;
+  return `<div class="text toc newpage ${pageClass}" id="toc"><h1>目录</h1>${rows.join('\n')}${foot}</div>`;
 }
 
 /**
@@ -223,7 +275,7 @@ export function buildPacketHtml(input: PacketDocumentInput, pages?: PageMap): Pa
   const narrative = input.narrative ?? {};
   const unit = packetUnit(packet);
   const year = packetYear(packet);
-  const b: Builder = { out: [], toc: [], pages: new Map() };
+  const b: Builder = { out: [], toc: [], pages: new Map(), layout: input.layout ?? {}, declared: {} };
   const missing: string[] = [];
   const visible = packet.sheets.filter((s) => !s.hidden);
   const tables = visible.filter((s) => s.kind === 'table');
@@ -233,40 +285,44 @@ export function buildPacketHtml(input: PacketDocumentInput, pages?: PageMap): Pa
   // parts the set declares it does not publish (a nine-table set has no 自评表 and no 附件): left out, not flagged missing
   const absent = new Set((packet.meta[ABSENT_PARTS_KEY] ?? '').split(/[、,，;；]/).map((x) => x.trim()).filter(Boolean));
 
-  const sheetSection = (s: SheetModel, id: string) => {
-    const page = usePage(b, sheetGeometry(s));
-    return renderSheet(s, packet.styles, { id, pageClass: `newpage ${page}` });
+  const sheetSection = (s: SheetModel, id: string, key: string) => {
+    const page = partPage(b, key, sheetGeometry(s));
+    return renderSheet(s, packet.styles, { id, pageClass: `newpage ${page}`, geometry: geometryOf(b, page) });
   };
+  const textPage = (key: string) => partPage(b, key, TEXT_PAGE);
+  const coverG = partGeometry(b, 'cover', TEXT_PAGE);
+  const tocPage = textPage('toc');
 
   // -- 第一部分
   const p1Title = narrative.overview?.title ?? `第一部分 ${unit}概况`;
   b.toc.push({ id: 'part-1', level: 1, label: p1Title, title: p1Title });
-  let p1 = `<div class="text newpage" id="part-1"><h1>${esc(p1Title)}</h1>`;
+  const p1Page = textPage('part-1');
+  let p1 = `<div class="text newpage ${p1Page}" id="part-1"><h1>${esc(p1Title)}</h1>`;
   let p1After = '';
   if (narrative.overview) {
     p1 += partBody(b, 'p1', narrative.overview, () => '');
   } else {
     missing.push(PART_NAMES.overview);
     p1 += missingBox(missingPartText('overview') + (overviewSheet ? ' 下面按「概况」表列出本部分的内容。' : ''));
-    if (overviewSheet) p1After = sheetSection(overviewSheet, 'overview-sheet').html;
+    if (overviewSheet) p1After = sheetSection(overviewSheet, 'overview-sheet', 'part-1').html;
   }
   p1 += '</div>';
 
   // -- 第二部分
   const p2Title = `第二部分 ${year}年度部门决算表`;
   b.toc.push({ id: 'part-2', level: 1, label: p2Title, title: p2Title });
-  let p2 = `<div class="text newpage divider" id="part-2"><h1>${esc(p2Title)}</h1></div>`;
+  let p2 = `<div class="text newpage divider ${textPage('part-2')}" id="part-2"><h1>${esc(p2Title)}</h1></div>`;
   const tableInfo: PacketDocument['tables'] = [];
   tables.forEach((s, i) => {
     const id = `t-${i + 1}`;
-    const r = sheetSection(s, id);
+    const r = sheetSection(s, id, id);
     tableInfo.push({ sheet: s.name, id, title: r.title });
     b.toc.push({ id, level: 2, label: `${chineseNumber(i + 1)}、${r.title}`, title: r.title });
     p2 += r.html;
   });
   if (!tables.length) {
     missing.push('公开表');
-    p2 += `<div class="text newpage">${missingBox('本公开包中没有公开表。')}</div>`;
+    p2 += `<div class="text newpage ${textPage('part-2')}">${missingBox('本公开包中没有公开表。')}</div>`;
   }
 
   // -- 项目支出绩效自评表 (inside 第三部分)
@@ -278,20 +334,20 @@ export function buildPacketHtml(input: PacketDocumentInput, pages?: PageMap): Pa
     // no divider page: the 目录 entry points at the first sheet (the 汇总 when there is one)
     let h = '';
     let firstTitle = '';
-    const section = (s: SheetModel, id: string) => {
-      const r = sheetSection(s, id);
+    const section = (s: SheetModel, id: string, key: string) => {
+      const r = sheetSection(s, id, key);
       firstTitle ||= r.title;
       h += r.html;
     };
-    summaries.forEach((s, i) => section(s, i === 0 ? 'forms' : `forms-summary-${i + 1}`));
+    summaries.forEach((s, i) => section(s, i === 0 ? 'forms' : `forms-summary-${i + 1}`, 'forms-summary'));
     forms.forEach((s, i) => {
       const id = !summaries.length && i === 0 ? 'forms' : `f-${i + 1}`;
       formInfo.push({ sheet: s.name, id });
-      section(s, id);
+      section(s, id, `f-${i + 1}`);
     });
     if (!forms.length) {
       missing.push('项目支出绩效自评表');
-      h += `<div class="text newpage" id="forms"><h2>${title}</h2>${missingBox('本公开包中没有项目支出绩效自评表：请在「自评表」中添加项目后重新导出；本单位当年确无项目支出的，可不附。')}</div>`;
+      h += `<div class="text newpage ${textPage('narrative')}" id="forms"><h2>${title}</h2>${missingBox('本公开包中没有项目支出绩效自评表：请在「自评表」中添加项目后重新导出；本单位当年确无项目支出的，可不附。')}</div>`;
       firstTitle = title;
     }
     formsEntry = { id: 'forms', level: 2, label: forms.length ? `${title}（共${forms.length}张）` : title, title: firstTitle };
@@ -302,9 +358,10 @@ export function buildPacketHtml(input: PacketDocumentInput, pages?: PageMap): Pa
   // -- 第三部分
   const p3Title = narrative.explanation?.title ?? `第三部分 ${year}年度部门决算情况说明`;
   b.toc.push({ id: 'part-3', level: 1, label: p3Title, title: p3Title });
-  let p3 = `<div class="text newpage" id="part-3"><h1>${esc(p3Title)}</h1>`;
+  const p3Page = textPage('narrative');
+  let p3 = `<div class="text newpage ${p3Page}" id="part-3"><h1>${esc(p3Title)}</h1>`;
   if (narrative.explanation) {
-    p3 += partBody(b, 'p3', narrative.explanation, formsHtml);
+    p3 += partBody(b, 'p3', narrative.explanation, formsHtml, 'headings', p3Page);
   } else {
     missing.push(PART_NAMES.explanation);
     p3 += missingBox(missingPartText('explanation'));
@@ -318,7 +375,7 @@ export function buildPacketHtml(input: PacketDocumentInput, pages?: PageMap): Pa
     if (!part && absent.has(PART_NAMES[key])) return '';
     const title = part?.title ?? defaultTitle;
     b.toc.push({ id, level: 1, label: title, title });
-    let h = `<div class="text newpage" id="${id}"><h1>${esc(title)}</h1>`;
+    let h = `<div class="text newpage ${textPage(id)}" id="${id}"><h1>${esc(title)}</h1>`;
     if (part) h += partBody(b, short, part, () => '', listed);
     else {
       missing.push(PART_NAMES[key]);
@@ -329,20 +386,31 @@ export function buildPacketHtml(input: PacketDocumentInput, pages?: PageMap): Pa
   const p4 = textPart('glossary', 'part-4', '第四部分 名词解释', 'p4', 'none');
   const p5 = textPart('attachment', 'part-5', '第五部分 附件', 'p5', 'subtitles');
 
-  const cover = `<div class="cover"><div class="unit">${esc(unit || '（单位名称未填）')}</div><div class="year">${esc(year || '（年度未填）')}年度部门决算</div><div class="date">${esc(chineseDate(input.date ?? coverDate(packet)))}</div></div>`;
+  const coverMm = pageMm(coverG);
+  // the cover fills its page (1 mm short of the height, so rounding never spills a blank page)
+  const cover = `<div class="cover" style="width:${coverMm.w}mm;height:${coverMm.h - 1}mm"><div class="unit">${esc(unit || '（单位名称未填）')}</div><div class="year">${esc(year || '（年度未填）')}年度部门决算</div><div class="date">${esc(chineseDate(input.date ?? coverDate(packet)))}</div></div>`;
 
   // the 目录 is built last (it lists every entry) but printed second
-  const body = [cover, tocHtml(b.toc, pages, narrative.notes ?? []), p1, p1After, p2, p3, p4, p5].join('\n');
-  const pageCss = [...b.pages].map(([name, g]) => pageRule(name, g)).join('\n');
+  let appendix = '';
+  if (input.appendix) {
+    const a = input.appendix;
+    const page = partPage(b, a.key, a.page);
+    b.toc.push({ id: a.key, level: 1, label: a.title, title: a.title, unlisted: true });
+    appendix = `<div class="appendix newpage ${page}" id="${esc(a.key)}">${a.body}</div>`;
+  }
+  const body = [cover, tocHtml(b.toc, pages, narrative.notes ?? [], tocPage), p1, p1After, p2, p3, p4, p5, appendix].join('\n');
+  // the cover's page keeps no margin and no page number, whatever paper and orientation it has
+  const pageCss = [...b.pages].map(([name, g]) => pageRule(name, g)).join('\n') + `\n@page cover { size: ${coverG.paper} ${coverG.orientation}; }`;
   const html = `<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <title>${esc(`${unit}${year}年度部门决算公开`)}</title>
 <style>${baseCss()}
 ${styleCss(packet.styles, fontStack)}
 ${pageCss}
+${input.appendix?.css ?? ''}
 </style></head>
 <body>
 ${body}
 </body></html>`;
-  return { html, toc: b.toc, forms: formInfo, tables: tableInfo, missing };
+  return { html, toc: b.toc, forms: formInfo, tables: tableInfo, missing, declared: b.declared };
 }

@@ -3,8 +3,8 @@
  * the PDF printer (node/pdf.ts in Node, webContents.printToPDF in Electron).
  */
 export { exportWorkbook, exportTableWorkbooks, standaloneSheet, readsOutside, safeFileName, type WorkbookExportOptions, type SheetWorkbook } from './workbook.js';
-export { buildPacketHtml, packetUnit, packetYear, type PacketDocument, type PacketDocumentInput, type TocEntry, type PageMap } from './document.js';
-export { renderSheet, styleCss, sheetGeometry, type RenderedSheet, type PageGeometry } from './sheet-html.js';
+export { buildPacketHtml, packetUnit, packetYear, type PacketDocument, type PacketDocumentInput, type TocEntry, type PageMap, type PacketLayout, type AppendixSection, type Orientation } from './document.js';
+export { renderSheet, styleCss, sheetGeometry, type RenderedSheet, type PageGeometry, type PaperSize, pageMm, PAPER_MM } from './sheet-html.js';
 export { printPacketPdf, PRINT_OPTIONS, type PdfPrinter, type PacketPdf, type ExportProgress, type PrintPassOptions, type PacketPrintOptions } from './pdf.js';
 export { printParts, parsePageRange, selectedPages, rangesText, type PrintPart, type PrintSelection } from './print.js';
 export { readPdfOutline, type PdfOutline } from './pdf-dests.js';

@@ -5,7 +5,7 @@
  * Electron. Both must use PRINT_OPTIONS.
  */
 import { PacketError } from '../errors.js';
-import { buildPacketHtml, type PacketDocument, type PacketDocumentInput, type PageMap, type TocEntry } from './document.js';
+import { buildPacketHtml, type AppendixSection, type PacketDocument, type PacketDocumentInput, type PacketLayout, type PageMap, type TocEntry } from './document.js';
 import { readPdfOutline } from './pdf-dests.js';
 import { addPdfOutline } from './pdf-outline.js';
 import { printParts, rangesText, sectionAnchors, selectedPages, type PrintPart, type PrintSelection } from './print.js';
@@ -81,6 +81,10 @@ export interface PacketPrintOptions {
   selection?: PrintSelection;
   /** Chromium's print scale, 0.1…2 (default 1) */
   scale?: number;
+  /** paper and per-part orientation (default: as the template set declares) */
+  layout?: PacketLayout;
+  /** a section printed after the packet (the 审核报告), bookmarked, not in the 目录 */
+  appendix?: AppendixSection;
 }
 
 export async function printPacketPdf(
@@ -90,6 +94,7 @@ export async function printPacketPdf(
   opts: PacketPrintOptions = {},
 ): Promise<PacketPdf> {
   const pass: PrintPassOptions = opts.scale !== undefined && opts.scale !== 1 ? { scale: Math.min(2, Math.max(0.1, opts.scale)) } : {};
+  input = { ...input, ...(opts.layout ? { layout: opts.layout } : {}), ...(opts.appendix ? { appendix: opts.appendix } : {}) };
   onProgress({ fraction: 0.02, message: '正在排版公开包…' });
   let doc = buildPacketHtml(input);
   onProgress({ fraction: 0.1, message: '正在计算目录页码（第一遍打印）…' });

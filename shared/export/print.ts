@@ -9,17 +9,21 @@
  * section start (Chromium writes a destination only for a link target), see sectionAnchors().
  */
 import { PacketError } from '../errors.js';
-import type { PacketDocument } from './document.js';
+import type { Orientation, PacketDocument } from './document.js';
+import type { PaperSize } from './sheet-html.js';
 
 /** One choosable part of the packet, with the pages it occupies in the full packet (1-based, inclusive). */
 export interface PrintPart {
-  /** stable key: 'cover', 'toc', 'part-1', 'part-2', 't-3', 'narrative', 'forms-summary', 'f-12', 'part-4', 'part-5' */
+  /** stable key: 'cover', 'toc', 'part-1', 'part-2', 't-3', 'narrative', 'forms-summary', 'f-12', 'part-4', 'part-5', 'report' */
   key: string;
   /** Chinese label for the print dialog */
   label: string;
-  group: 'front' | 'overview' | 'tables' | 'narrative' | 'forms' | 'back';
+  group: 'front' | 'overview' | 'tables' | 'narrative' | 'forms' | 'back' | 'report';
   /** the page spans of the part, in order (情况说明 is split around the 自评表) */
   spans: [number, number][];
+  /** the page the template set declares for it (the print dialog's default) */
+  orientation: Orientation;
+  paper: PaperSize;
 }
 
 export interface PrintSelection {
@@ -67,11 +71,12 @@ export function printParts(doc: PacketDocument, dests: Map<string, number>, page
     return [from, next ? next.page - 1 : pageCount];
   };
   const parts: PrintPart[] = [];
+  const declared = (key: string) => doc.declared[key] ?? { orientation: 'portrait' as const, paper: 'A4' as const };
   const add = (key: string, label: string, group: PrintPart['group'], ...ids: string[]) => {
     const spans = ids.map(span).filter((s): s is [number, number] => !!s);
-    if (spans.length) parts.push({ key, label, group, spans });
+    if (spans.length) parts.push({ key, label, group, spans, ...declared(key) });
   };
-  parts.push({ key: 'cover', label: '封面', group: 'front', spans: [[1, 1]] });
+  parts.push({ key: 'cover', label: '封面', group: 'front', spans: [[1, 1]], ...declared('cover') });
   add('toc', '目录', 'front', 'toc');
   const title = (id: string) => doc.toc.find((e) => e.id === id)?.title ?? id;
   add('part-1', title('part-1'), 'overview', 'part-1', 'overview-sheet');
@@ -84,6 +89,8 @@ export function printParts(doc: PacketDocument, dests: Map<string, number>, page
   doc.forms.forEach((f, i) => add(`f-${i + 1}`, `${f.sheet}`, 'forms', f.id));
   add('part-4', title('part-4'), 'back', 'part-4');
   add('part-5', title('part-5'), 'back', 'part-5');
+  const appendix = doc.toc.find((e) => e.unlisted);
+  if (appendix) add(appendix.id, appendix.title, 'report', appendix.id);
   return parts;
 }
 

@@ -13,21 +13,33 @@ export const PX_PER_CHAR = 7;
 export const PX_PER_MM = 96 / 25.4;
 const MM_PER_INCH = 25.4;
 
+/** The papers the packet prints on (ISO 216). */
+export type PaperSize = 'A4' | 'A3';
+export const PAPER_MM: Record<PaperSize, { short: number; long: number }> = { A4: { short: 210, long: 297 }, A3: { short: 297, long: 420 } };
+
 export interface PageGeometry {
   orientation: 'portrait' | 'landscape';
+  /** default A4 */
+  paper?: PaperSize;
   /** mm */
   margins: { top: number; right: number; bottom: number; left: number };
 }
 
 export const A4_MM = { short: 210, long: 297 };
 
+/** The page's width and height in mm. */
+export function pageMm(g: PageGeometry): { w: number; h: number } {
+  const p = PAPER_MM[g.paper ?? 'A4'];
+  return g.orientation === 'landscape' ? { w: p.long, h: p.short } : { w: p.short, h: p.long };
+}
+
 export function contentWidthPx(g: PageGeometry): number {
-  const w = g.orientation === 'landscape' ? A4_MM.long : A4_MM.short;
+  const w = pageMm(g).w;
   return (w - g.margins.left - g.margins.right) * PX_PER_MM;
 }
 
 export function contentHeightPx(g: PageGeometry): number {
-  const h = g.orientation === 'landscape' ? A4_MM.short : A4_MM.long;
+  const h = pageMm(g).h;
   return (h - g.margins.top - g.margins.bottom) * PX_PER_MM;
 }
 
@@ -37,6 +49,8 @@ export function sheetGeometry(sheet: SheetModel): PageGeometry {
   const mm = (inch: number) => Math.round(inch * MM_PER_INCH * 10) / 10;
   return {
     orientation: sheet.print.orientation,
+    // the workbook's own pageSetup paperSize (Excel's code 8 is A3; anything else prints on A4, the templates' paper)
+    paper: sheet.keep?.paperSize === 8 ? 'A3' : 'A4',
     margins: { top: mm(m.top), right: mm(m.right), bottom: Math.max(mm(m.bottom), 14), left: mm(m.left) },
   };
 }
@@ -130,12 +144,14 @@ export interface SheetHtmlOptions {
   id?: string;
   /** CSS class names of the named @page this sheet prints on */
   pageClass?: string;
+  /** the page it prints on when the print dialog overrides the sheet's own (paper, orientation) */
+  geometry?: PageGeometry;
 }
 
 /** Render one sheet. `styles` is the packet's style table; CSS classes .s<N> come from styleCss(). */
 export function renderSheet(sheet: SheetModel, styles: CellStyle[], opts: SheetHtmlOptions = {}): RenderedSheet {
   const styleOf = (c: Cell | null | undefined) => (c?.s !== undefined ? styles[c.s] : undefined);
-  const geometry = sheetGeometry(sheet);
+  const geometry = opts.geometry ?? sheetGeometry(sheet);
 
   // used range: content, borders and merges
   let lastRow = -1;

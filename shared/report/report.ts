@@ -6,7 +6,8 @@
 import ExcelJS from 'exceljs';
 import { findingRank, type Finding, type PacketSession } from '../engine.js';
 import type { Explanation } from '../model.js';
-import { packetUnit, packetYear } from '../export/document.js';
+import { packetUnit, packetYear, type AppendixSection } from '../export/document.js';
+import type { PageGeometry } from '../export/sheet-html.js';
 import { esc } from '../export/html.js';
 import { heightForLines, wrappedLines } from '../export/row-height.js';
 import { explainFindings, exportGate, orphanExplanations, type ExplanationState } from './explanations.js';
@@ -178,8 +179,28 @@ export async function auditReportXlsx(r: AuditReport): Promise<Uint8Array> {
   return new Uint8Array(buf as ArrayBuffer);
 }
 
-/** The report as one printable HTML page (A4 landscape, page numbers), for the PDF printer. */
-export function auditReportHtml(r: AuditReport): string {
+/** The report's page: A4 landscape, narrow margins (the columns of message and 出错说明 need the width). */
+export const AUDIT_REPORT_PAGE: PageGeometry = { orientation: 'landscape', paper: 'A4', margins: { top: 14, right: 12, bottom: 16, left: 12 } };
+
+/** The report's style; `scope` prefixes every selector ('' for the standalone page, '.appendix' inside the packet). */
+function reportCss(scope: string): string {
+  const at = (sel: string) => (scope ? `${scope} ${sel}` : sel);
+  return `${scope || 'body'} { font: 10pt "Noto Serif CJK SC", "SimSun", "宋体", serif; margin: 0; }
+${at('h1')} { font-size: 16pt; text-align: center; margin: 0 0 4mm; }
+${at('p')} { margin: 0 0 2mm; }
+${at('table')} { width: 100%; border-collapse: collapse; table-layout: fixed; }
+${at('thead')} { display: table-header-group; }
+${at('th')}, ${at('td')} { border: 0.5pt solid #000; padding: 1mm 1.5mm; vertical-align: top; word-break: break-all; }
+${at('th')} { background: #efefef; }
+${at('tr')} { break-inside: avoid; }
+${at('tr.g td')} { background: #f5f5f5; font-weight: bold; }
+${at('td.c')} { text-align: center; }
+${at('tr.err .lv')} { color: #c00000; font-weight: bold; }
+${at('tr.stale .st')} { color: #9c5700; font-weight: bold; }`;
+}
+
+/** The report's content (title, summary, the table), the same in the standalone page and in a packet print. */
+function reportBody(r: AuditReport): string {
   const cell = (t: string) => esc(t).replace(/\n/g, '<br>');
   const rows: string[] = [];
   let n = 0;
@@ -198,30 +219,33 @@ export function auditReportHtml(r: AuditReport): string {
     rows.push(`<tr class="g"><td colspan="7">已不再出现的审核结果的出错说明（${r.orphans.length} 条，保留备查）</td></tr>`);
     for (const e of r.orphans) rows.push(`<tr><td></td><td></td><td>${esc(e.rule)}</td><td>${esc(`${e.sheet}!${e.cells}`)}</td><td>${cell(e.message)}</td><td>${cell(e.text)}</td><td class="c">已不出现</td></tr>`);
   }
-  return `<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(reportTitle(r))}</title>
-<style>
-@page { size: A4 landscape; margin: 14mm 12mm 16mm 12mm; @bottom-center { content: "第 " counter(page) " 页，共 " counter(pages) " 页"; font: 9pt "Noto Serif CJK SC", "SimSun", serif; } }
-body { font: 10pt "Noto Serif CJK SC", "SimSun", "宋体", serif; margin: 0; }
-h1 { font-size: 16pt; text-align: center; margin: 0 0 4mm; }
-p { margin: 0 0 2mm; }
-table { width: 100%; border-collapse: collapse; table-layout: fixed; }
-thead { display: table-header-group; }
-th, td { border: 0.5pt solid #000; padding: 1mm 1.5mm; vertical-align: top; word-break: break-all; }
-th { background: #efefef; }
-tr { break-inside: avoid; }
-tr.g td { background: #f5f5f5; font-weight: bold; }
-td.c { text-align: center; }
-tr.err .lv { color: #c00000; font-weight: bold; }
-tr.stale .st { color: #9c5700; font-weight: bold; }
-</style></head><body>
-<h1>${esc(reportTitle(r))}</h1>
+  return `<h1>${esc(reportTitle(r))}</h1>
 <p>${esc(reportSummary(r))}</p>
 <p>生成时间：${esc(r.made)}</p>
 <table><colgroup>${WIDTHS.map((w) => `<col style="width:${((w / WIDTHS.reduce((a, b) => a + b, 0)) * 100).toFixed(1)}%">`).join('')}</colgroup>
 <thead><tr>${HEAD.map((h) => `<th>${h}</th>`).join('')}</tr></thead>
 <tbody>
 ${rows.join('\n')}
-</tbody></table>
+</tbody></table>`;
+}
+
+/** The report as one printable HTML page (A4 landscape, page numbers), for the PDF printer. */
+export function auditReportHtml(r: AuditReport): string {
+  const m = AUDIT_REPORT_PAGE.margins;
+  return `<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(reportTitle(r))}</title>
+<style>
+@page { size: A4 landscape; margin: ${m.top}mm ${m.right}mm ${m.bottom}mm ${m.left}mm; @bottom-center { content: "第 " counter(page) " 页，共 " counter(pages) " 页"; font: 9pt "Noto Serif CJK SC", "SimSun", serif; } }
+${reportCss('')}
+</style></head><body>
+${reportBody(r)}
 </body></html>`;
+}
+
+/**
+ * The report as a part of a packet print (the print dialog's 审核报告): the same content and style as
+ * auditReportHtml, on its own A4 landscape page, numbered on with the packet.
+ */
+export function auditReportSection(r: AuditReport): AppendixSection {
+  return { key: 'report', title: reportTitle(r), css: reportCss('.appendix'), body: reportBody(r), page: AUDIT_REPORT_PAGE };
 }

@@ -142,7 +142,7 @@ describe('buildPacketHtml on the reference packet', () => {
     const packet = await loadPacket();
     const doc = buildPacketHtml({ packet, date: new Date(2025, 4, 20) });
     const { html } = doc;
-    expect(html).toContain('<div class="cover">');
+    expect(html).toContain('<div class="cover" style="width:210mm;height:296mm">');
     expect(html).toContain('中共景德镇市昌南新区工作委员会党群工作部');
     expect(html).toContain('2025年5月20日');
     expect(html).toContain('id="toc"');
@@ -157,8 +157,8 @@ describe('buildPacketHtml on the reference packet', () => {
     }
     // landscape tables and portrait ones print on different named pages
     const pageOf = (sheetName: string) => new RegExp(`<section class="sheet sheet-table newpage (p-[a-z0-9_-]+)"[^>]*data-sheet="${sheetName}"`).exec(html)?.[1];
-    expect(pageOf('公开01表')).toMatch(/^p-l-/);
-    expect(pageOf('公开09表')).toMatch(/^p-p-/);
+    expect(pageOf('公开01表')).toMatch(/^p-a4-l-/);
+    expect(pageOf('公开09表')).toMatch(/^p-a4-p-/);
     expect(html).toMatch(new RegExp(`@page ${pageOf('公开01表')} \\{ size: A4 landscape;`));
     expect(html).toContain('counter(page)');
     expect(html).toMatch(/thead \{ display: table-header-group; \}/);
