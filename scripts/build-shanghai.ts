@@ -17,8 +17,9 @@ import { TABLE_ROLE_KEY } from '../shared/roles.js';
 import { catalogBuildHook, loadCatalogSheet } from './catalog-hook.js';
 import { renameAndReorder } from '../tests/helpers/copy-set.js';
 import {
-  CLASSES, CN, S, SheetBuilder, check, checks, classAmount, codeTable, crossTableChecks, declare, emptyTableChecks, name, names,
-  narrativeInputSheets, overview, setHeaderLabels, styles, table01, tie, tieBreakdown, writeSet, type Amount, type CodeRow, type OverviewFact,
+  S, SheetBuilder, check, checks, codeTable, crossTableChecks, declare, emptyTableChecks, names,
+  narrativeInputSheets, overview, setHeaderLabels, styles, table01, table04, tie, tieBreakdown, writeSet, type Amount, type CodeRow, type OverviewFact,
+  type Table04Figures,
 } from './set-kit.js';
 
 
@@ -81,112 +82,14 @@ const FACTS: OverviewFact[] = [
   ['养老保险基金发放养老金的人员（人）', '养老保险基金发放人数', '', S.count],
 ];
 
+/** 公开04表 totals as the package prints them; its 功能分类 lines come from 05表 and 07表 */
+const T04 = (): Table04Figures => ({ income: { 1: 20218.21, 2: 105, 3: null }, totals: { all: 20323.21, general: 20218.21, fund: 105 }, general: ref.t05, fund: ref.t07 });
+
 /** 公开01表 totals as the package prints them (行次 1–31 on the left, 58–62 on the right) */
 const PUBLISHED01 = {
   left: { 1: 20218.21, 2: 105, 3: null, 4: null, 5: null, 6: null, 7: null, 8: null, 27: 20323.21, 28: null, 29: null, 31: 20323.21 },
   right: { 58: 20323.21, 59: null, 60: null, 62: 20323.21 },
 };
-
-function table04(filled: boolean): SheetModel {
-  const T = '公开04表';
-  const b = new SheetBuilder(T, [30, 6, 14, 30, 6, 14, 14, 14, 14]);
-  const r = b.header('财政拨款收入支出决算总表', T);
-  b.merge(r, 0, r, 2, '收 入');
-  b.merge(r, 3, r, 8, '支 出');
-  ['项 目', '行次', '金 额', '项目（按功能分类）', '行次', '合 计', '一般公共预算财政拨款', '政府性基金预算财政拨款', '国有资本经营预算财政拨款'].forEach((h, c) => b.text(r + 1, c, h, S.head));
-  ['栏 次', '', '1', '栏 次', '', '2', '3', '4', '5'].forEach((h, c) => b.text(r + 2, c, h, S.head));
-  b.heights[r + 1] = 30;
-  const first = r + 3;
-  const leftLabels: Record<number, string> = { 1: '一、一般公共预算财政拨款', 2: '二、政府性基金预算财政拨款', 3: '三、国有资本经营预算财政拨款' };
-  const leftVals: Record<number, Amount> = { 1: 20218.21, 2: 105, 3: null };
-  for (let line = 1; line <= 26; line++) {
-    const row = first + line - 1;
-    b.text(row, 0, leftLabels[line] ?? '', S.text);
-    b.text(row, 1, line, S.center);
-    if (leftLabels[line]) b.input(row, 2, filled ? leftVals[line] : null);
-    else b.text(row, 2, '', S.money);
-    const [code, nm] = CLASSES[line - 1];
-    b.text(row, 3, `${CN[line - 1]}、${nm}`, S.text);
-    b.text(row, 4, line + 32, S.center);
-    b.formula(row, 5, `SUM(G${row + 1}:I${row + 1})`);
-    b.input(row, 6, filled ? classAmount(code, ref.t05, 0) : null);
-    b.input(row, 7, filled ? classAmount(code, ref.t07, 2) : null);
-    b.input(row, 8, null);
-  }
-  // totals block: 本年收入合计 27 / 本年支出合计 59, 年初 28–31 / 年末 60, 总计 32 / 64
-  const tb = first + 26;
-  const put = (row: number, lLabel: string, lLine: number, rLabel: string, rLine: number | '', bold = false) => {
-    b.text(row, 0, lLabel, bold ? S.textBold : S.text);
-    b.text(row, 1, lLine, S.center);
-    b.text(row, 3, rLabel, bold ? S.textBold : S.text);
-    b.text(row, 4, rLine, S.center);
-  };
-  put(tb, '本年收入合计', 27, '本年支出合计', 59, true);
-  put(tb + 1, '年初财政拨款结转和结余', 28, '年末财政拨款结转和结余', 60);
-  put(tb + 2, '一、一般公共预算财政拨款', 29, '', 61);
-  put(tb + 3, '二、政府性基金预算财政拨款', 30, '', 62);
-  put(tb + 4, '三、国有资本经营预算财政拨款', 31, '', 63);
-  put(tb + 5, '总计', 32, '总计', 64, true);
-  const v = (x: Amount) => (filled ? x : null);
-  b.input(tb, 2, v(20323.21), S.moneyBold);
-  b.formula(tb, 5, `SUM(G${tb + 1}:I${tb + 1})`, S.moneyBold);
-  b.input(tb, 6, v(20218.21), S.moneyBold);
-  b.input(tb, 7, v(105), S.moneyBold);
-  b.input(tb, 8, null, S.moneyBold);
-  b.input(tb + 1, 2, null);
-  b.formula(tb + 1, 5, `SUM(G${tb + 2}:I${tb + 2})`);
-  for (const c of [6, 7, 8]) b.input(tb + 1, c, null);
-  for (let k = 2; k <= 4; k++) {
-    b.input(tb + k, 2, null);
-    for (const c of [5, 6, 7, 8]) b.text(tb + k, c, '', S.money);
-  }
-  b.input(tb + 5, 2, v(20323.21), S.moneyBold);
-  b.formula(tb + 5, 5, `SUM(G${tb + 6}:I${tb + 6})`, S.moneyBold);
-  b.input(tb + 5, 6, v(20218.21), S.moneyBold);
-  b.input(tb + 5, 7, v(105), S.moneyBold);
-  b.input(tb + 5, 8, null, S.moneyBold);
-  b.derived(tb, 2, `SUM(C${first + 1}:C${first + 3})`);
-  b.derived(tb + 1, 2, `SUM(C${tb + 3}:C${tb + 5})`);
-  b.derived(tb + 5, 2, `C${tb + 1}+C${tb + 2}`);
-  for (const [c, L] of [[6, 'G'], [7, 'H'], [8, 'I']] as const) {
-    b.derived(tb, c, `SUM(${L}${first + 1}:${L}${first + 26})`);
-    b.derived(tb + 5, c, `${L}${tb + 1}+${L}${tb + 2}`);
-  }
-  const A = (col: string, row: number) => `${T}!${col}${row + 1}`;
-  name('财政拨款本年收入合计', T, tb, 2);
-  name('财政拨款一般公共预算收入', T, first, 2);
-  name('财政拨款政府性基金收入', T, first + 1, 2);
-  name('财政拨款本年支出合计', T, tb, 5);
-  name('财政拨款收入总计', T, tb + 5, 2);
-  name('一般公共预算本年支出', T, tb, 6);
-  name('政府性基金本年支出', T, tb, 7);
-  tie('04-01', A('C', tb), `SUM(${A('C', first)}:${A('C', first + 2)})`, 4, '公开04表 本年收入合计', '本年收入合计', '三项财政拨款收入之和');
-  tie('04-02', A('C', tb + 1), `SUM(${A('C', tb + 2)}:${A('C', tb + 4)})`, 4, '公开04表 年初财政拨款结转和结余', '年初结转和结余', '三项之和');
-  for (const [col, fund] of [['G', '一般公共预算'], ['H', '政府性基金'], ['I', '国有资本经营']] as const) {
-    tie(`04-1${col}`, A(col, tb), `SUM(${A(col, first)}:${A(col, first + 25)})`, 27, `公开04表 ${fund}财政拨款本年支出合计`, '本年支出合计', '各功能分类之和');
-    tie(`04-2${col}`, A(col, tb + 5), `${A(col, tb)}+${A(col, tb + 1)}`, 3, `公开04表 ${fund}财政拨款支出总计`, '总计', '本年支出合计＋年末结转和结余');
-  }
-  tie('04-30', A('C', tb + 5), `${A('C', tb)}+${A('C', tb + 1)}`, 3, '公开04表 收入总计', '总计', '本年收入合计＋年初结转和结余');
-  tie('04-31', A('C', tb + 5), A('F', tb + 5), 5, '公开04表 收支总计不平衡', '收入总计', '支出总计', `${A('C', tb + 5)},${A('F', tb + 5)}`);
-  [['G', 0, 2, '一般公共预算'], ['H', 1, 3, '政府性基金'], ['I', 2, 4, '国有资本经营']].forEach(([col, inc, open, fund]) => {
-    const a = `${A('C', first + (inc as number))}+${A('C', tb + (open as number))}`;
-    const bb = `${A(col as string, tb)}+${A(col as string, tb + 1)}`;
-    check(`04-4${col}`, 'error', `APPROX(${a},${bb},4)`,
-      `公开04表 ${fund}财政拨款收支不平衡：本年收入＋年初结转和结余 {${a}} 与 本年支出＋年末结转和结余 {${bb}} 不等，差额 {${a}-(${bb})}。`,
-      A(col as string, tb));
-  });
-  tie('04-50', A('G', tb), '公开05表合计_C', 2, '公开04表与公开05表', '公开04表 一般公共预算财政拨款本年支出', '公开05表 本年支出合计');
-  tie('04-51', A('H', tb), '公开07表合计_E', 2, '公开04表与公开07表', '公开04表 政府性基金预算财政拨款本年支出', '公开07表 本年支出合计');
-  tie('04-52', A('I', tb), '公开08表合计_E', 2, '公开04表与公开08表', '公开04表 国有资本经营预算财政拨款本年支出', '公开08表 本年支出合计');
-  CLASSES.forEach(([code, nm], i) => {
-    const row = first + i;
-    tie(`04-6${String(i + 1).padStart(2, '0')}`, A('G', row), `SUMIF(公开05表!$A:$A,"${code}",公开05表!$C:$C)`, 2, `公开04表 ${nm}（一般公共预算）与公开05表 ${code} 类`, '公开04表', '公开05表');
-    tie(`04-7${String(i + 1).padStart(2, '0')}`, A('H', row), `SUMIF(公开07表!$A:$A,"${code}",公开07表!$E:$E)`, 2, `公开04表 ${nm}（政府性基金）与公开07表 ${code} 类`, '公开04表', '公开07表');
-    tie(`04-8${String(i + 1).padStart(2, '0')}`, A('I', row), `SUMIF(公开08表!$A:$A,"${code}",公开08表!$E:$E)`, 2, `公开04表 ${nm}（国有资本经营）与公开08表 ${code} 类`, '公开04表', '公开08表');
-  });
-  b.notes(tb + 7, ['注：本表反映部门(单位)本年度一般公共预算财政拨款、政府性基金预算财政拨款和国有资本经营预算财政拨款的总收支和年末结转结余情况。']);
-  return b.build('table', first, [1, first]);
-}
 
 function table06(filled: boolean): SheetModel {
   const T = '公开06表';
@@ -331,7 +234,7 @@ function buildPacket(filled: boolean): Packet {
       filled ? ref.t02 : null, ['注：本表反映部门（单位）本年度取得的各项收入情况。'], 'C=D+E+F+G+H+I'),
     codeTable('公开03表', '支出决算表', [['本年支出合计', '基本支出', '项目支出', '上缴上级支出', '经营支出', '对附属单位补助支出']],
       filled ? ref.t03 : null, ['注：本表反映部门（单位）本年度各项支出情况。'], 'C=D+E+F+G+H'),
-    table04(filled),
+    table04(filled, T04(), { blankRowTotals: false, t08Col: 'E', grandTotalName: true }),
     codeTable('公开05表', '一般公共预算财政拨款支出决算表', [['本年支出合计', '基本支出', '项目支出']],
       filled ? ref.t05 : null, ['注：本表反映部门(单位)本年度一般公共预算财政拨款支出情况。'], 'C=D+E'),
     table06(filled),

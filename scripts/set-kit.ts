@@ -331,6 +331,130 @@ export function codeTable(T: string, title: string, heads: string[][], data: { t
 }
 
 
+/** The figures of 公开04表 a reference package prints, and the tables its 功能分类 lines are read from. */
+export interface Table04Figures {
+  /** 行次 1–3: 一般公共预算, 政府性基金, 国有资本经营 财政拨款收入 */
+  income: Record<number, Amount>;
+  /** 本年支出合计 and 总计: all funds, 一般公共预算, 政府性基金 */
+  totals: { all: Amount; general: Amount; fund: Amount };
+  /** 05表 (一般公共预算) and 07表 (政府性基金): their 类 rows fill the 功能分类 lines */
+  general: { rows: CodeRow[] };
+  fund: { rows: CodeRow[] };
+}
+
+/** Where the sets' 04表 differ: blank row totals, the 08表 column of 本年支出合计, a name for 财政拨款收入总计. */
+export interface Table04Layout {
+  /** a 功能分类 line with no figure prints its 合计 blank, as the publication does (else SUM gives 0.00) */
+  blankRowTotals: boolean;
+  /** column of 公开08表 that holds 本年支出合计 (C when 08 is 支出合计/基本/项目, E when laid out like 07) */
+  t08Col: string;
+  /** also name the 总计 cell 财政拨款收入总计 */
+  grandTotalName: boolean;
+}
+
+/** 公开04表 财政拨款收入支出决算总表: income by fund, 功能分类 lines by fund, totals, and its ties to 05/07/08. */
+export function table04(filled: boolean, f: Table04Figures, layout: Table04Layout): SheetModel {
+  const T = '公开04表';
+  const b = new SheetBuilder(T, [30, 6, 14, 30, 6, 14, 14, 14, 14]);
+  const r = b.header('财政拨款收入支出决算总表', T);
+  b.merge(r, 0, r, 2, '收 入');
+  b.merge(r, 3, r, 8, '支 出');
+  ['项 目', '行次', '金 额', '项目（按功能分类）', '行次', '合 计', '一般公共预算财政拨款', '政府性基金预算财政拨款', '国有资本经营预算财政拨款'].forEach((h, c) => b.text(r + 1, c, h, S.head));
+  ['栏 次', '', '1', '栏 次', '', '2', '3', '4', '5'].forEach((h, c) => b.text(r + 2, c, h, S.head));
+  b.heights[r + 1] = 30;
+  const first = r + 3;
+  const leftLabels: Record<number, string> = { 1: '一、一般公共预算财政拨款', 2: '二、政府性基金预算财政拨款', 3: '三、国有资本经营预算财政拨款' };
+  const leftVals = f.income;
+  for (let line = 1; line <= 26; line++) {
+    const row = first + line - 1;
+    b.text(row, 0, leftLabels[line] ?? '', S.text);
+    b.text(row, 1, line, S.center);
+    if (leftLabels[line]) b.input(row, 2, filled ? leftVals[line] : null);
+    else b.text(row, 2, '', S.money);
+    const [code, nm] = CLASSES[line - 1];
+    b.text(row, 3, `${CN[line - 1]}、${nm}`, S.text);
+    b.text(row, 4, line + 32, S.center);
+    // blank where the publication leaves it blank (no figure in any of the three columns), not 0.00
+    b.formula(row, 5, layout.blankRowTotals ? `IF(COUNT(G${row + 1}:I${row + 1})=0,"",SUM(G${row + 1}:I${row + 1}))` : `SUM(G${row + 1}:I${row + 1})`);
+    b.input(row, 6, filled ? classAmount(code, f.general, 0) : null);
+    b.input(row, 7, filled ? classAmount(code, f.fund, 2) : null);
+    b.input(row, 8, null);
+  }
+  // totals block: 本年收入合计 27 / 本年支出合计 59, 年初 28–31 / 年末 60, 总计 32 / 64
+  const tb = first + 26;
+  const put = (row: number, lLabel: string, lLine: number, rLabel: string, rLine: number | '', bold = false) => {
+    b.text(row, 0, lLabel, bold ? S.textBold : S.text);
+    b.text(row, 1, lLine, S.center);
+    b.text(row, 3, rLabel, bold ? S.textBold : S.text);
+    b.text(row, 4, rLine, S.center);
+  };
+  put(tb, '本年收入合计', 27, '本年支出合计', 59, true);
+  put(tb + 1, '年初财政拨款结转和结余', 28, '年末财政拨款结转和结余', 60);
+  put(tb + 2, '一、一般公共预算财政拨款', 29, '', 61);
+  put(tb + 3, '二、政府性基金预算财政拨款', 30, '', 62);
+  put(tb + 4, '三、国有资本经营预算财政拨款', 31, '', 63);
+  put(tb + 5, '总计', 32, '总计', 64, true);
+  const v = (x: Amount) => (filled ? x : null);
+  b.input(tb, 2, v(f.totals.all), S.moneyBold);
+  b.formula(tb, 5, `SUM(G${tb + 1}:I${tb + 1})`, S.moneyBold);
+  b.input(tb, 6, v(f.totals.general), S.moneyBold);
+  b.input(tb, 7, v(f.totals.fund), S.moneyBold);
+  b.input(tb, 8, null, S.moneyBold);
+  b.input(tb + 1, 2, null);
+  b.formula(tb + 1, 5, layout.blankRowTotals ? `IF(COUNT(G${tb + 2}:I${tb + 2})=0,"",SUM(G${tb + 2}:I${tb + 2}))` : `SUM(G${tb + 2}:I${tb + 2})`);
+  for (const c of [6, 7, 8]) b.input(tb + 1, c, null);
+  for (let k = 2; k <= 4; k++) {
+    b.input(tb + k, 2, null);
+    for (const c of [5, 6, 7, 8]) b.text(tb + k, c, '', S.money);
+  }
+  b.input(tb + 5, 2, v(f.totals.all), S.moneyBold);
+  b.formula(tb + 5, 5, `SUM(G${tb + 6}:I${tb + 6})`, S.moneyBold);
+  b.input(tb + 5, 6, v(f.totals.general), S.moneyBold);
+  b.input(tb + 5, 7, v(f.totals.fund), S.moneyBold);
+  b.input(tb + 5, 8, null, S.moneyBold);
+  b.derived(tb, 2, `SUM(C${first + 1}:C${first + 3})`);
+  b.derived(tb + 1, 2, `SUM(C${tb + 3}:C${tb + 5})`);
+  b.derived(tb + 5, 2, `C${tb + 1}+C${tb + 2}`);
+  for (const [c, L] of [[6, 'G'], [7, 'H'], [8, 'I']] as const) {
+    b.derived(tb, c, `SUM(${L}${first + 1}:${L}${first + 26})`);
+    b.derived(tb + 5, c, `${L}${tb + 1}+${L}${tb + 2}`);
+  }
+  const A = (col: string, row: number) => `${T}!${col}${row + 1}`;
+  name('财政拨款本年收入合计', T, tb, 2);
+  name('财政拨款一般公共预算收入', T, first, 2);
+  name('财政拨款政府性基金收入', T, first + 1, 2);
+  name('财政拨款本年支出合计', T, tb, 5);
+  if (layout.grandTotalName) name('财政拨款收入总计', T, tb + 5, 2);
+  name('一般公共预算本年支出', T, tb, 6);
+  name('政府性基金本年支出', T, tb, 7);
+  tie('04-01', A('C', tb), `SUM(${A('C', first)}:${A('C', first + 2)})`, 4, '公开04表 本年收入合计', '本年收入合计', '三项财政拨款收入之和');
+  tie('04-02', A('C', tb + 1), `SUM(${A('C', tb + 2)}:${A('C', tb + 4)})`, 4, '公开04表 年初财政拨款结转和结余', '年初结转和结余', '三项之和');
+  for (const [col, fund] of [['G', '一般公共预算'], ['H', '政府性基金'], ['I', '国有资本经营']] as const) {
+    tie(`04-1${col}`, A(col, tb), `SUM(${A(col, first)}:${A(col, first + 25)})`, 27, `公开04表 ${fund}财政拨款本年支出合计`, '本年支出合计', '各功能分类之和');
+    tie(`04-2${col}`, A(col, tb + 5), `${A(col, tb)}+${A(col, tb + 1)}`, 3, `公开04表 ${fund}财政拨款支出总计`, '总计', '本年支出合计＋年末结转和结余');
+  }
+  tie('04-30', A('C', tb + 5), `${A('C', tb)}+${A('C', tb + 1)}`, 3, '公开04表 收入总计', '总计', '本年收入合计＋年初结转和结余');
+  tie('04-31', A('C', tb + 5), A('F', tb + 5), 5, '公开04表 收支总计不平衡', '收入总计', '支出总计', `${A('C', tb + 5)},${A('F', tb + 5)}`);
+  [['G', 0, 2, '一般公共预算'], ['H', 1, 3, '政府性基金'], ['I', 2, 4, '国有资本经营']].forEach(([col, inc, open, fund]) => {
+    const a = `${A('C', first + (inc as number))}+${A('C', tb + (open as number))}`;
+    const bb = `${A(col as string, tb)}+${A(col as string, tb + 1)}`;
+    check(`04-4${col}`, 'error', `APPROX(${a},${bb},4)`,
+      `公开04表 ${fund}财政拨款收支不平衡：本年收入＋年初结转和结余 {${a}} 与 本年支出＋年末结转和结余 {${bb}} 不等，差额 {${a}-(${bb})}。`,
+      A(col as string, tb));
+  });
+  tie('04-50', A('G', tb), '公开05表合计_C', 2, '公开04表与公开05表', '公开04表 一般公共预算财政拨款本年支出', '公开05表 本年支出合计');
+  tie('04-51', A('H', tb), '公开07表合计_E', 2, '公开04表与公开07表', '公开04表 政府性基金预算财政拨款本年支出', '公开07表 本年支出合计');
+  tie('04-52', A('I', tb), `公开08表合计_${layout.t08Col}`, 2, '公开04表与公开08表', '公开04表 国有资本经营预算财政拨款本年支出', '公开08表 本年支出合计');
+  CLASSES.forEach(([code, nm], i) => {
+    const row = first + i;
+    tie(`04-6${String(i + 1).padStart(2, '0')}`, A('G', row), `SUMIF(公开05表!$A:$A,"${code}",公开05表!$C:$C)`, 2, `公开04表 ${nm}（一般公共预算）与公开05表 ${code} 类`, '公开04表', '公开05表');
+    tie(`04-7${String(i + 1).padStart(2, '0')}`, A('H', row), `SUMIF(公开07表!$A:$A,"${code}",公开07表!$E:$E)`, 2, `公开04表 ${nm}（政府性基金）与公开07表 ${code} 类`, '公开04表', '公开07表');
+    tie(`04-8${String(i + 1).padStart(2, '0')}`, A('I', row), `SUMIF(公开08表!$A:$A,"${code}",公开08表!$${layout.t08Col}:$${layout.t08Col})`, 2, `公开04表 ${nm}（国有资本经营）与公开08表 ${code} 类`, '公开04表', '公开08表');
+  });
+  b.notes(tb + 7, ['注：本表反映部门(单位)本年度一般公共预算财政拨款、政府性基金预算财政拨款和国有资本经营预算财政拨款的总收支和年末结转结余情况。']);
+  return b.build('table', first, [1, first]);
+}
+
 /** The narrative input sheets come with amount, count, score and text styles; each input declares the matching kind. */
 export function declareNarrativeKinds(list: SheetModel[]): void {
   const byFmt: Record<string, string> = { [MONEY]: '金额', [COUNT]: '数量', '0.00': '分数' };
