@@ -17,8 +17,8 @@ import { TABLE_ROLE_KEY } from '../shared/roles.js';
 import { catalogBuildHook, loadCatalogSheet } from './catalog-hook.js';
 import { renameAndReorder } from '../tests/helpers/copy-set.js';
 import {
-  S, SheetBuilder, check, checks, codeTable, crossTableChecks, declare, emptyTableChecks, names,
-  narrativeInputSheets, overview, setHeaderLabels, styles, table01, table04, tie, tieBreakdown, writeSet, type Amount, type CodeRow, type OverviewFact,
+  S, SheetBuilder, checks, codeTable, crossTableChecks, declare, emptyTableChecks, names,
+  narrativeInputSheets, overview, setHeaderLabels, styles, table01, table04, table06, tieBreakdown, writeSet, type Amount, type CodeRow, type OverviewFact,
   type Table04Figures,
 } from './set-kit.js';
 
@@ -90,70 +90,6 @@ const PUBLISHED01 = {
   left: { 1: 20218.21, 2: 105, 3: null, 4: null, 5: null, 6: null, 7: null, 8: null, 27: 20323.21, 28: null, 29: null, 31: 20323.21 },
   right: { 58: 20323.21, 59: null, 60: null, 62: 20323.21 },
 };
-
-function table06(filled: boolean): SheetModel {
-  const T = '公开06表';
-  const b = new SheetBuilder(T, [10, 30, 14, 10, 30, 14]);
-  const r = b.header('一般公共预算财政拨款基本支出决算表', T);
-  b.merge(r, 0, r, 2, '人员经费');
-  b.merge(r, 3, r, 5, '公用经费');
-  for (let p = 0; p < 2; p++) ['经济分类科目编码', '科目名称', '金额'].forEach((h, c) => b.text(r + 1, p * 3 + c, h, S.head));
-  b.heights[r + 1] = 30;
-  const first = r + 2;
-  const panels = ref.t06.panels;
-  const nRows = Math.max(...panels.map((p) => p.length));
-  const where = new Map<string, { row: number; col: number }>();
-  for (let i = 0; i < nRows; i++) {
-    for (let p = 0; p < 2; p++) {
-      const item = panels[p][i];
-      const row = first + i;
-      if (!item) {
-        [0, 1].forEach((c) => b.text(row, p * 3 + c, '', S.text));
-        b.text(row, p * 3 + 2, '', S.money);
-        continue;
-      }
-      const isClass = item.code.length === 3;
-      b.text(row, p * 3, item.code, isClass ? S.textBold : S.text);
-      b.text(row, p * 3 + 1, item.name, isClass ? S.textBold : S.text);
-      b.input(row, p * 3 + 2, filled ? item.value : null, isClass ? S.moneyBold : S.money);
-      where.set(item.code, { row, col: p * 3 + 2 });
-    }
-  }
-  const tr = first + nRows;
-  b.merge(tr, 0, tr, 1, '人员经费合计', S.textBold);
-  b.input(tr, 2, filled ? ref.t06.personnelTotal : null, S.moneyBold);
-  b.merge(tr, 3, tr, 4, '公用经费合计', S.textBold);
-  b.input(tr, 5, filled ? ref.t06.publicTotal : null, S.moneyBold);
-  const at = (code: string) => {
-    const w = where.get(code)!;
-    return `${T}!${a1(w.row, w.col)}`;
-  };
-  for (const p of panels) {
-    for (const cls of p.filter((x) => x.code.length === 3)) {
-      const kids = p.filter((x) => x.code.length === 5 && x.code.startsWith(cls.code));
-      const w0 = where.get(kids[0].code)!;
-      const w1 = where.get(kids[kids.length - 1].code)!;
-      const range = `${T}!${a1(w0.row, w0.col)}:${a1(w1.row, w1.col)}`;
-      const wc = where.get(cls.code)!;
-      b.derived(wc.row, wc.col, `SUM(${a1(w0.row, w0.col)}:${a1(w1.row, w1.col)})`);
-      check(`06-${cls.code}`, 'error', `OR(COUNTA(${range})=0,APPROX(${at(cls.code)},SUM(${range}),${kids.length + 1}))`,
-        `公开06表 ${cls.code} ${cls.name}：${cls.code} 类 {${at(cls.code)}} 与 ${cls.code}xx 各款之和 {SUM(${range})} 不等，差额 {${at(cls.code)}-(SUM(${range}))}。`, at(cls.code));
-    }
-  }
-  const local = (code: string) => a1(where.get(code)!.row, where.get(code)!.col);
-  b.derived(tr, 2, `${local('301')}+${local('303')}`);
-  b.derived(tr, 5, `${local('302')}+${local('310')}`);
-  const personnel = `${T}!C${tr + 1}`;
-  const publicTotal = `${T}!F${tr + 1}`;
-  names.push({ name: '人员经费合计', ref: `'${T}'!$C$${tr + 1}` }, { name: '公用经费合计', ref: `'${T}'!$F$${tr + 1}` });
-  names.push({ name: '商品和服务支出', ref: `'${T}'!$${a1(where.get('302')!.row, where.get('302')!.col).replace(/(\d+)$/, '$$$1')}` });
-  tie('06-01', personnel, `${at('301')}+${at('303')}`, 3, '公开06表 人员经费合计', '人员经费合计', '工资福利支出(301)＋对个人和家庭的补助(303)');
-  tie('06-02', publicTotal, `${at('302')}+${at('310')}`, 3, '公开06表 公用经费合计', '公用经费合计', '商品和服务支出(302)＋资本性支出(310)');
-  tie('06-03', '公开05表合计_D', `${personnel}+${publicTotal}`, 3, '公开05表基本支出与公开06表', '公开05表 基本支出合计', '公开06表 人员经费合计＋公用经费合计', '公开05表!D6');
-  // no 30217 ↔ 三公 公务接待费 tie: 30217 is all 基本支出 接待 of the 部门, 三公 only the 财政拨款 part (8.31 vs 0.30 in 2025)
-  b.notes(tr + 2, ['注：本表反映部门(单位)本年度一般公共预算财政拨款基本支出明细情况。']);
-  return b.build('table', first, [1, first]);
-}
 
 /** Shanghai's 三公 table: one line, 预算数 and 决算数 for each of six headings (twelve columns) */
 const SANGONG: [string, string][] = [['合计', '合计'], ['因公出国（境）费', '因公出国（境）费'], ['公务用车购置及运行维护费', '小计'],
@@ -237,7 +173,8 @@ function buildPacket(filled: boolean): Packet {
     table04(filled, T04(), { blankRowTotals: false, t08Col: 'E', grandTotalName: true }),
     codeTable('公开05表', '一般公共预算财政拨款支出决算表', [['本年支出合计', '基本支出', '项目支出']],
       filled ? ref.t05 : null, ['注：本表反映部门(单位)本年度一般公共预算财政拨款支出情况。'], 'C=D+E'),
-    table06(filled),
+    // no 30217 ↔ 三公 公务接待费 tie: 30217 is all 基本支出 接待 of the 部门, 三公 only the 财政拨款 part (8.31 vs 0.30 in 2025)
+    table06(filled, ref.t06, { widths: [10, 30, 14, 10, 30, 14], publicClasses: ['302', '310'], publicLabel: '商品和服务支出(302)＋资本性支出(310)' }),
     table07(filled),
     table08(filled),
     table09(filled),

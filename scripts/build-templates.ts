@@ -6,14 +6,14 @@
  * Excel formulas, so a finance bureau can read and change them in Excel.
  */
 import { readFileSync } from 'node:fs';
-import { a1, colIndex } from '../shared/a1.js';
+import { colIndex } from '../shared/a1.js';
 import { PUBLIC_SHEETS_KEY, type Packet, type SheetModel } from '../shared/model.js';
 import { formsBuildHook } from '../cli/forms.js';
 import { TABLE_ROLE_KEY } from '../shared/roles.js';
 import { catalogBuildHook, loadCatalogSheet } from './catalog-hook.js';
 import {
-  S, SheetBuilder, check, checks, codeTable, crossTableChecks, declare, emptyTableChecks, names,
-  narrativeInputSheets, overview, styles, table01, table04, tie, tieBreakdown, writeSet, type Amount, type CodeRow, type OverviewFact,
+  S, SheetBuilder, checks, codeTable, crossTableChecks, declare, emptyTableChecks, names,
+  narrativeInputSheets, overview, styles, table01, table04, table06, tieBreakdown, writeSet, type Amount, type CodeRow, type OverviewFact,
   type Table04Figures,
 } from './set-kit.js';
 
@@ -67,70 +67,6 @@ const PUBLISHED01 = {
   left: { 1: 3284.9, 2: 681.72, 3: null, 4: 0, 5: 0, 6: 0, 7: 0, 8: 0, 27: 3966.62, 28: null, 29: null, 31: 3966.62 },
   right: { 58: 3966.62, 59: null, 60: null, 62: 3966.62 },
 };
-
-function table06(filled: boolean): SheetModel {
-  const T = '公开06表';
-  const b = new SheetBuilder(T, [10, 26, 12, 10, 26, 12, 10, 26, 12]);
-  const r = b.header('一般公共预算财政拨款基本支出决算表', T);
-  b.merge(r, 0, r, 2, '人员经费');
-  b.merge(r, 3, r, 8, '公用经费');
-  for (let p = 0; p < 3; p++) ['经济分类科目编码', '科目名称', '金额'].forEach((h, c) => b.text(r + 1, p * 3 + c, h, S.head));
-  b.heights[r + 1] = 30;
-  const first = r + 2;
-  const panels = ref.t06.panels;
-  const nRows = Math.max(...panels.map((p) => p.length));
-  const where = new Map<string, { row: number; col: number }>();
-  for (let i = 0; i < nRows; i++) {
-    for (let p = 0; p < 3; p++) {
-      const item = panels[p][i];
-      const row = first + i;
-      if (!item) {
-        [0, 1].forEach((c) => b.text(row, p * 3 + c, '', S.text));
-        b.text(row, p * 3 + 2, '', S.money);
-        continue;
-      }
-      const isClass = item.code.length === 3;
-      b.text(row, p * 3, item.code, isClass ? S.textBold : S.text);
-      b.text(row, p * 3 + 1, item.name, isClass ? S.textBold : S.text);
-      b.input(row, p * 3 + 2, filled ? item.value : null, isClass ? S.moneyBold : S.money);
-      where.set(item.code, { row, col: p * 3 + 2 });
-    }
-  }
-  const tr = first + nRows;
-  b.merge(tr, 0, tr, 1, '人员经费合计', S.textBold);
-  b.input(tr, 2, filled ? ref.t06.personnelTotal : null, S.moneyBold);
-  b.merge(tr, 3, tr, 7, '公用经费合计', S.textBold);
-  b.input(tr, 8, filled ? ref.t06.publicTotal : null, S.moneyBold);
-  const at = (code: string) => {
-    const w = where.get(code)!;
-    return `${T}!${a1(w.row, w.col)}`;
-  };
-  for (const p of panels) {
-    for (const cls of p.filter((x) => x.code.length === 3)) {
-      const kids = p.filter((x) => x.code.length === 5 && x.code.startsWith(cls.code));
-      const w0 = where.get(kids[0].code)!;
-      const w1 = where.get(kids[kids.length - 1].code)!;
-      const range = `${T}!${a1(w0.row, w0.col)}:${a1(w1.row, w1.col)}`;
-      const wc = where.get(cls.code)!;
-      b.derived(wc.row, wc.col, `SUM(${a1(w0.row, w0.col)}:${a1(w1.row, w1.col)})`);
-      check(`06-${cls.code}`, 'error', `OR(COUNTA(${range})=0,APPROX(${at(cls.code)},SUM(${range}),${kids.length + 1}))`,
-        `公开06表 ${cls.code} ${cls.name}：${cls.code} 类 {${at(cls.code)}} 与 ${cls.code}xx 各款之和 {SUM(${range})} 不等，差额 {${at(cls.code)}-(SUM(${range}))}。`, at(cls.code));
-    }
-  }
-  const local = (code: string) => a1(where.get(code)!.row, where.get(code)!.col);
-  b.derived(tr, 2, `${local('301')}+${local('303')}`);
-  b.derived(tr, 8, `${local('302')}+${local('307')}+${local('310')}+${local('399')}`);
-  const personnel = `${T}!C${tr + 1}`;
-  const publicTotal = `${T}!I${tr + 1}`;
-  names.push({ name: '人员经费合计', ref: `'${T}'!$C$${tr + 1}` }, { name: '公用经费合计', ref: `'${T}'!$I$${tr + 1}` });
-  names.push({ name: '商品和服务支出', ref: `'${T}'!$${a1(where.get('302')!.row, where.get('302')!.col).replace(/(\d+)$/, '$$$1')}` });
-  tie('06-01', personnel, `${at('301')}+${at('303')}`, 3, '公开06表 人员经费合计', '人员经费合计', '工资福利支出(301)＋对个人和家庭的补助(303)');
-  tie('06-02', publicTotal, `${at('302')}+${at('307')}+${at('310')}+${at('399')}`, 5, '公开06表 公用经费合计', '公用经费合计', '302＋307＋310＋399');
-  tie('06-03', '公开05表合计_D', `${personnel}+${publicTotal}`, 3, '公开05表基本支出与公开06表', '公开05表 基本支出合计', '公开06表 人员经费合计＋公用经费合计', '公开05表!D6');
-  tie('06-04', at('30217'), '公开09表!E11', 2, '公开06表 公务接待费(30217)与公开09表', '公开06表 30217 公务接待费', '公开09表 公务接待费决算数', at('30217'), 'warning');
-  b.notes(tr + 2, ['注：本表反映部门(单位)本年度一般公共预算财政拨款基本支出明细情况。']);
-  return b.build('table', first, [1, first]);
-}
 
 function table09(filled: boolean): SheetModel {
   const T = '公开09表';
@@ -227,7 +163,7 @@ function buildPacket(filled: boolean): Packet {
     table04(filled, T04(), { blankRowTotals: true, t08Col: 'C', grandTotalName: false }),
     codeTable('公开05表', '一般公共预算财政拨款支出决算表', [['本年支出合计', '基本支出', '项目支出']],
       filled ? ref.t05 : null, ['注：本表反映部门(单位)本年度一般公共预算财政拨款支出情况。'], 'C=D+E'),
-    table06(filled),
+    table06(filled, ref.t06, { widths: [10, 26, 12, 10, 26, 12, 10, 26, 12], publicClasses: ['302', '307', '310', '399'], publicLabel: '302＋307＋310＋399', receptionTie: '公开09表!E11' }),
     table07(filled),
     codeTable('公开08表', '国有资本经营预算财政拨款支出决算表', [['本年支出合计', '基本支出', '项目支出']],
       filled ? { total: [null, null, null], rows: [] } : null,

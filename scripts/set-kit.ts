@@ -10,7 +10,7 @@
  * resets and fills.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { a1 } from '../shared/a1.js';
+import { a1, colLetters } from '../shared/a1.js';
 import type { Cell, CellStyle, CheckDef, DefinedName, Packet, SheetModel } from '../shared/model.js';
 import { writePacket } from '../shared/xlsx.js';
 import { PacketSession } from '../shared/engine.js';
@@ -452,6 +452,89 @@ export function table04(filled: boolean, f: Table04Figures, layout: Table04Layou
     tie(`04-8${String(i + 1).padStart(2, '0')}`, A('I', row), `SUMIF(公开08表!$A:$A,"${code}",公开08表!$${layout.t08Col}:$${layout.t08Col})`, 2, `公开04表 ${nm}（国有资本经营）与公开08表 ${code} 类`, '公开04表', '公开08表');
   });
   b.notes(tb + 7, ['注：本表反映部门(单位)本年度一般公共预算财政拨款、政府性基金预算财政拨款和国有资本经营预算财政拨款的总收支和年末结转结余情况。']);
+  return b.build('table', first, [1, first]);
+}
+
+/** 公开06表 as published: economic-class panels side by side (人员经费 first, then 公用经费), and the two totals. */
+export interface Table06Figures {
+  panels: { code: string; name: string; value: Amount }[][];
+  personnelTotal: Amount;
+  publicTotal: Amount;
+}
+
+/** Where the sets' 06表 differ: column widths, which classes make 公用经费, and the 30217 ↔ 三公 tie. */
+export interface Table06Layout {
+  widths: number[];
+  /** the 类 codes whose sum is 公用经费合计, and how the message names that sum */
+  publicClasses: string[];
+  publicLabel: string;
+  /** the 三公 cell of 公务接待费决算数 that 30217 ties to (a 提示); none where 30217 is wider than 三公 */
+  receptionTie?: string;
+}
+
+/** 公开06表 一般公共预算财政拨款基本支出决算表: 类 = Σ款 as 运算, 人员/公用经费合计, ties to 05表 (and to 三公). */
+export function table06(filled: boolean, t06: Table06Figures, layout: Table06Layout): SheetModel {
+  const T = '公开06表';
+  const panels = t06.panels;
+  const last = panels.length * 3 - 1;
+  const b = new SheetBuilder(T, layout.widths);
+  const r = b.header('一般公共预算财政拨款基本支出决算表', T);
+  b.merge(r, 0, r, 2, '人员经费');
+  b.merge(r, 3, r, last, '公用经费');
+  for (let p = 0; p < panels.length; p++) ['经济分类科目编码', '科目名称', '金额'].forEach((h, c) => b.text(r + 1, p * 3 + c, h, S.head));
+  b.heights[r + 1] = 30;
+  const first = r + 2;
+  const nRows = Math.max(...panels.map((p) => p.length));
+  const where = new Map<string, { row: number; col: number }>();
+  for (let i = 0; i < nRows; i++) {
+    for (let p = 0; p < panels.length; p++) {
+      const item = panels[p][i];
+      const row = first + i;
+      if (!item) {
+        [0, 1].forEach((c) => b.text(row, p * 3 + c, '', S.text));
+        b.text(row, p * 3 + 2, '', S.money);
+        continue;
+      }
+      const isClass = item.code.length === 3;
+      b.text(row, p * 3, item.code, isClass ? S.textBold : S.text);
+      b.text(row, p * 3 + 1, item.name, isClass ? S.textBold : S.text);
+      b.input(row, p * 3 + 2, filled ? item.value : null, isClass ? S.moneyBold : S.money);
+      where.set(item.code, { row, col: p * 3 + 2 });
+    }
+  }
+  const tr = first + nRows;
+  b.merge(tr, 0, tr, 1, '人员经费合计', S.textBold);
+  b.input(tr, 2, filled ? t06.personnelTotal : null, S.moneyBold);
+  b.merge(tr, 3, tr, last - 1, '公用经费合计', S.textBold);
+  b.input(tr, last, filled ? t06.publicTotal : null, S.moneyBold);
+  const at = (code: string) => {
+    const w = where.get(code)!;
+    return `${T}!${a1(w.row, w.col)}`;
+  };
+  for (const p of panels) {
+    for (const cls of p.filter((x) => x.code.length === 3)) {
+      const kids = p.filter((x) => x.code.length === 5 && x.code.startsWith(cls.code));
+      const w0 = where.get(kids[0].code)!;
+      const w1 = where.get(kids[kids.length - 1].code)!;
+      const range = `${T}!${a1(w0.row, w0.col)}:${a1(w1.row, w1.col)}`;
+      const wc = where.get(cls.code)!;
+      b.derived(wc.row, wc.col, `SUM(${a1(w0.row, w0.col)}:${a1(w1.row, w1.col)})`);
+      check(`06-${cls.code}`, 'error', `OR(COUNTA(${range})=0,APPROX(${at(cls.code)},SUM(${range}),${kids.length + 1}))`,
+        `公开06表 ${cls.code} ${cls.name}：${cls.code} 类 {${at(cls.code)}} 与 ${cls.code}xx 各款之和 {SUM(${range})} 不等，差额 {${at(cls.code)}-(SUM(${range}))}。`, at(cls.code));
+    }
+  }
+  const local = (code: string) => a1(where.get(code)!.row, where.get(code)!.col);
+  b.derived(tr, 2, `${local('301')}+${local('303')}`);
+  b.derived(tr, last, layout.publicClasses.map(local).join('+'));
+  const personnel = `${T}!C${tr + 1}`;
+  const publicTotal = `${T}!${colLetters(last)}${tr + 1}`;
+  names.push({ name: '人员经费合计', ref: `'${T}'!$C$${tr + 1}` }, { name: '公用经费合计', ref: `'${T}'!$${colLetters(last)}$${tr + 1}` });
+  names.push({ name: '商品和服务支出', ref: `'${T}'!$${a1(where.get('302')!.row, where.get('302')!.col).replace(/(\d+)$/, '$$$1')}` });
+  tie('06-01', personnel, `${at('301')}+${at('303')}`, 3, '公开06表 人员经费合计', '人员经费合计', '工资福利支出(301)＋对个人和家庭的补助(303)');
+  tie('06-02', publicTotal, layout.publicClasses.map(at).join('+'), layout.publicClasses.length + 1, '公开06表 公用经费合计', '公用经费合计', layout.publicLabel);
+  tie('06-03', '公开05表合计_D', `${personnel}+${publicTotal}`, 3, '公开05表基本支出与公开06表', '公开05表 基本支出合计', '公开06表 人员经费合计＋公用经费合计', '公开05表!D6');
+  if (layout.receptionTie) tie('06-04', at('30217'), layout.receptionTie, 2, '公开06表 公务接待费(30217)与公开09表', '公开06表 30217 公务接待费', '公开09表 公务接待费决算数', at('30217'), 'warning');
+  b.notes(tr + 2, ['注：本表反映部门(单位)本年度一般公共预算财政拨款基本支出明细情况。']);
   return b.build('table', first, [1, first]);
 }
 
