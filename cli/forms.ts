@@ -1,6 +1,6 @@
 /**
  * bin/juesuan forms <packet.xlsx> [--json]: one line per 项目支出绩效自评表 (A, B, 执行率, 执行率得分, 总分,
- * 等级, number of findings), the counts of 优/良/中/差, ΣA and ΣB.
+ * 等级, number of findings), the count of each grade the packet declares (自评评分规则), ΣA and ΣB.
  * Also the template builder's hook: the forms of the reference packet and templates/…/form.xlsx.
  */
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -6,10 +6,13 @@
 import { PacketError } from '../errors.js';
 import type { CellStyle, CheckDef, Packet, SheetModel } from '../model.js';
 import { buildFormSheet, formLayout, type FormData } from './layout.js';
-import { PROFILE_NAME, PROFILE_SHEET, profileSheet, type StyleFn } from './profiles.js';
+import { NAME_GRADE, PROFILE_NAME, PROFILE_SHEET, profileSheet, readGrades, type Grade, type StyleFn } from './profiles.js';
 import { checkPrefix, formCheckDefs } from './rules.js';
 import { sheetOfName } from '../roles.js';
-import { buildSummary, profileCheck, PROFILE_CHECK_ID, PROJECT_SPENDING_NAME, stampedFindings, SUMMARY_CHECK_PREFIX, SUMMARY_NAMES, SUMMARY_SHEET } from './summary.js';
+import {
+  buildSummary, GRADE_TABLE_CHECK_ID, gradeTableCheck, isSummaryName, profileCheck, PROFILE_CHECK_ID, PROJECT_SPENDING_NAME, stampedFindings,
+  SUMMARY_CHECK_PREFIX, SUMMARY_SHEET,
+} from './summary.js';
 
 // ---------------------------------------------------------------- styles
 
@@ -138,18 +141,34 @@ function yearFormula(packet: Packet): string | undefined {
   return packet.names.some((n) => n.name === '决算年度') ? '"（"&决算年度&"年度）"' : undefined;
 }
 
-/** Add the 自评评分规则 sheet, its names and its check, and the summary, if the packet lacks them. */
-export function ensureFormSupport(packet: Packet, profile?: string): void {
+/**
+ * Add the 自评评分规则 sheet, its names and its checks, and the summary, if the packet lacks them. `grades`
+ * is the grade table a new sheet gets (the set's, when the caller has it); an existing sheet is never touched.
+ */
+export function ensureFormSupport(packet: Packet, profile?: string, grades?: Grade[]): void {
   if (!packet.sheets.some((s) => s.name === PROFILE_SHEET)) {
     const code = profile ?? packet.meta[PROFILE_NAME] ?? 'stepped';
-    const { sheet, names } = profileSheet(styleOf(packet), code);
+    const { sheet, names } = profileSheet(styleOf(packet), code, grades);
     packet.sheets.push(sheet);
     removeNames(packet, names.map((n) => n.name));
     packet.names.push(...names);
     packet.meta[PROFILE_NAME] = code;
   }
   if (!packet.checks.some((c) => c.id === PROFILE_CHECK_ID)) packet.checks.push(profileCheck());
+  if (!packet.checks.some((c) => c.id === GRADE_TABLE_CHECK_ID)) {
+    const span = gradeSpan(packet);
+    if (span) packet.checks.push(gradeTableCheck(span.slots, span.first));
+  }
   if (!packet.sheets.some((s) => s.name === SUMMARY_SHEET)) rebuildSummary(packet);
+}
+
+/** How many rows the 等级名称 name spans and its first cell, for the grade-table check. */
+function gradeSpan(packet: Packet): { slots: number; first: string } | null {
+  const ref = packet.names.find((n) => n.name === NAME_GRADE)?.ref;
+  const m = ref ? /^(.*!)\$?([A-Z]+)\$?(\d+):\$?[A-Z]+\$?(\d+)$/.exec(ref.trim()) : null;
+  if (!m) return null;
+  const slots = Number(m[4]) - Number(m[3]) + 1;
+  return slots > 0 && slots <= 100 ? { slots, first: `${m[1]}${m[2]}${m[3]}` } : null;
 }
 
 function removeNames(packet: Packet, names: string[]): void {
@@ -176,6 +195,7 @@ export function rebuildSummary(packet: Packet, findings?: Map<string, number>): 
     tieToTables: packet.names.some((n) => n.name === PROJECT_SPENDING_NAME),
     spendingSheet: sheetOfName(packet, PROJECT_SPENDING_NAME),
     findings: findings ?? stampedFindings(old >= 0 ? packet.sheets[old] : undefined),
+    grades: readGrades(packet).grades,
   });
   if (old >= 0) packet.sheets[old] = parts.sheet;
   else {
@@ -184,7 +204,7 @@ export function rebuildSummary(packet: Packet, findings?: Map<string, number>): 
     const at = firstForm >= 0 ? firstForm : profile >= 0 ? profile : packet.sheets.length;
     packet.sheets.splice(at, 0, parts.sheet);
   }
-  removeNames(packet, Object.values(SUMMARY_NAMES));
+  removeNames(packet, packet.names.map((n) => n.name).filter(isSummaryName));
   packet.names.push(...parts.names);
   removeChecks(packet, (c) => c.id.startsWith(SUMMARY_CHECK_PREFIX));
   packet.checks.push(...parts.checks);

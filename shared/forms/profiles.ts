@@ -3,8 +3,8 @@
  * 自评评分规则 of every packet that carries forms; the form formulas read that sheet through defined
  * names, so switching a packet's profile is one cell edit and a finance bureau can add a profile in Excel.
  */
-import { quoteSheet } from '../a1.js';
-import type { Cell, CellStyle, DefinedName, SheetModel } from '../model.js';
+import { a1, colIndex, quoteSheet } from '../a1.js';
+import type { Cell, CellStyle, DefinedName, Packet, SheetModel } from '../model.js';
 
 export const PROFILE_SHEET = '自评评分规则';
 /** defined name of the cell that holds the packet's profile code (also kept in meta 评分规则) */
@@ -47,12 +47,27 @@ export const PROFILES: ScoringProfile[] = [
   },
 ];
 
-export const GRADES: { grade: string; from: number; note: string }[] = [
-  { grade: '差', from: 0, note: '总分60分以下' },
-  { grade: '中', from: 60, note: '60（含）—80分' },
-  { grade: '良', from: 80, note: '80（含）—90分' },
-  { grade: '优', from: 90, note: '90分（含）以上' },
+/**
+ * The grade table a fresh 自评评分规则 sheet is written with (the generator's default and a packet that gets
+ * its first form without one). It is only a starting point: a set declares its own grades on its sheet
+ * (tables.xlsx, form.xlsx, reference packet), and everything reads them from there (`readGrades`).
+ */
+export const DEFAULT_GRADES: Grade[] = [
+  { name: '差', from: 0, note: '总分60分以下' },
+  { name: '中', from: 60, note: '60（含）—80分' },
+  { name: '良', from: 80, note: '80（含）—90分' },
+  { name: '优', from: 90, note: '90分（含）以上' },
 ];
+
+/** One grade of the 自评评分规则 sheet: a total ≥ `from` (and below the next grade's) gets `name`. */
+export interface Grade {
+  name: string;
+  from: number;
+  note: string;
+}
+
+/** Rows the grade table may use: the defined names span them all, so a grade added in Excel needs no name edit. */
+export const GRADE_ROWS = 8;
 
 export type StyleFn = (s: CellStyle) => number;
 
@@ -89,6 +104,7 @@ const TABLE_FIRST = 4;
 const TABLE_ROWS = 8;
 const CURRENT_MODE = TABLE_FIRST + TABLE_ROWS + 2;
 const GRADE_HEAD = CURRENT_MODE + 4;
+const GRADE_FIRST = GRADE_HEAD + 1;
 
 function abs(sheet: string, ref: string): string {
   return `${quoteSheet(sheet)}!${ref}`;
@@ -108,7 +124,7 @@ export function cellGrid(): { cells: (Cell | null)[][]; set: (r: number, c: numb
 }
 
 /** The hidden sheet that holds the profiles, the packet's choice and the grade bands, with its names. */
-export function profileSheet(style: StyleFn, choice: string): { sheet: SheetModel; names: DefinedName[] } {
+export function profileSheet(style: StyleFn, choice: string, grades: Grade[] = DEFAULT_GRADES): { sheet: SheetModel; names: DefinedName[] } {
   const st = styleSet(style);
   const { cells, set } = cellGrid();
   const merges: string[] = [];
@@ -152,16 +168,19 @@ export function profileSheet(style: StyleFn, choice: string): { sheet: SheetMode
   set(GRADE_HEAD, 0, { v: '自评等级', s: st.head });
   set(GRADE_HEAD, 1, { v: '总分下限', s: st.head });
   set(GRADE_HEAD, 2, { v: '说明', s: st.head });
-  GRADES.forEach((g, i) => {
-    set(GRADE_HEAD + 1 + i, 0, { v: g.grade, s: st.label });
-    set(GRADE_HEAD + 1 + i, 1, { v: g.from, s: st.number });
-    set(GRADE_HEAD + 1 + i, 2, { v: g.note, s: st.text });
-  });
-  set(GRADE_HEAD + 6, 0, {
-    v: '注：自评表的执行率得分和自评等级由本表计算。改用其他规则：把第2行的规则代码改为上表中的代码（如 national）；增加规则：在上表空行中按同样格式填写。',
+  // every slot is a cell of the table (blank ones too), so a bureau adds a grade by typing into the next row
+  for (let i = 0; i < GRADE_ROWS; i++) {
+    const g = grades[i];
+    set(GRADE_FIRST + i, 0, { ...(g ? { v: g.name } : {}), s: st.label });
+    set(GRADE_FIRST + i, 1, { ...(g ? { v: g.from } : {}), s: st.number });
+    set(GRADE_FIRST + i, 2, { ...(g ? { v: g.note } : {}), s: st.text });
+  }
+  const noteRow = GRADE_FIRST + GRADE_ROWS + 1;
+  set(noteRow, 0, {
+    v: `注：自评表的执行率得分和自评等级由本表计算。改用其他规则：把第2行的规则代码改为上表中的代码（如 national）；增加规则：在上表空行中按同样格式填写。自评等级：按总分下限从小到大逐行填写等级名称和下限（最多${GRADE_ROWS}个等级，中间不留空行），总分不低于某一等级的下限、又低于下一等级的下限时为该等级；汇总表、审核说明和情况说明都按本表的等级名称。`,
     s: st.note,
   });
-  merges.push(`A${GRADE_HEAD + 7}:L${GRADE_HEAD + 7}`);
+  merges.push(`A${noteRow + 1}:L${noteRow + 1}`);
 
   const sheet: SheetModel = {
     name: PROFILE_SHEET,
@@ -180,8 +199,8 @@ export function profileSheet(style: StyleFn, choice: string): { sheet: SheetMode
     { name: NAME_MODE, ref: `${q}!$B$${CURRENT_MODE + 1}` },
     { name: NAME_LOWER, ref: `${q}!$D$${CURRENT_MODE + 2}:$G$${CURRENT_MODE + 2}` },
     { name: NAME_POINTS, ref: `${q}!$D$${CURRENT_MODE + 3}:$G$${CURRENT_MODE + 3}` },
-    { name: NAME_GRADE, ref: `${q}!$A$${GRADE_HEAD + 2}:$A$${GRADE_HEAD + 1 + GRADES.length}` },
-    { name: NAME_GRADE_LOWER, ref: `${q}!$B$${GRADE_HEAD + 2}:$B$${GRADE_HEAD + 1 + GRADES.length}` },
+    { name: NAME_GRADE, ref: `${q}!$A$${GRADE_FIRST + 1}:$A$${GRADE_FIRST + GRADE_ROWS}` },
+    { name: NAME_GRADE_LOWER, ref: `${q}!$B$${GRADE_FIRST + 1}:$B$${GRADE_FIRST + GRADE_ROWS}` },
   ];
   return { sheet, names };
 }
@@ -203,14 +222,93 @@ export function scoreFormula(a: string, b: string, weight: string): string {
   );
 }
 
-/** The grade of a total score, '' when the total is not a number. */
+/**
+ * The grade of a total score, '' when the total is not a number or below the lowest grade. The grade is the
+ * n-th name where n counts the lower bounds at or below the total: with the bounds ascending down the table,
+ * blank slots below the last grade count nothing (an approximate MATCH over trailing blanks is not reliable).
+ */
 export function gradeFormula(total: string): string {
-  return `IF(ISNUMBER(${total}),IFERROR(INDEX(${NAME_GRADE},MATCH(MAX(ROUND(${total},2),0),${NAME_GRADE_LOWER},1)),""),"")`;
+  const n = `COUNTIF(${NAME_GRADE_LOWER},"<="&MAX(ROUND(${total},2),0))`;
+  return `IF(ISNUMBER(${total}),IF(${n}>0,IFERROR(""&INDEX(${NAME_GRADE},${n}),""),""),"")`;
 }
 
-/** Same bands in TypeScript, for reports. */
-export function gradeOf(total: number): string {
-  let g = GRADES[0].grade;
-  for (const b of GRADES) if (Math.round(total * 100) / 100 >= b.from) g = b.grade;
+/** Same bands in TypeScript, for reports: `grades` ascending as `readGrades` gives them. */
+export function gradeOf(total: number, grades: Grade[]): string {
+  let g = '';
+  for (const b of grades) if (Math.max(Math.round(total * 100) / 100, 0) >= b.from) g = b.name;
   return g;
+}
+
+/** A grade as declared and where it sits (0-based, on `sheet`). */
+export interface DeclaredGrade extends Grade {
+  sheet: string;
+  row: number;
+  /** column of its name; the lower bound is in the column of 等级下限 (`fromCol`) */
+  col: number;
+  fromCol: number;
+}
+
+export interface GradeTable {
+  /** ascending by lower bound, as the sheet lists them */
+  grades: DeclaredGrade[];
+  /** what is wrong with the table, in Chinese; the grades are still those that could be read */
+  problems: string[];
+}
+
+function oneColumn(packet: Packet, name: string): { sheet: string; col: number; rows: number[] } | null {
+  const ref = packet.names.find((n) => n.name === name)?.ref;
+  if (!ref) return null;
+  const m = /^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?$/.exec(ref.trim());
+  if (!m) return null;
+  const sheet = m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2];
+  const col = colIndex(m[3]);
+  if (m[5] && colIndex(m[5]) !== col) return null;
+  const r0 = Number(m[4]) - 1;
+  const r1 = m[6] ? Number(m[6]) - 1 : r0;
+  if (r1 < r0 || r1 - r0 > 99) return null;
+  return { sheet, col, rows: Array.from({ length: r1 - r0 + 1 }, (_, i) => r0 + i) };
+}
+
+/**
+ * The packet's grades, read where its grade formulas read them: the defined names 等级名称 and 等级下限 on the
+ * 自评评分规则 sheet. The table ends at its first blank name. A packet without the names has no grades.
+ */
+export function readGrades(packet: Packet): GradeTable {
+  const names = oneColumn(packet, NAME_GRADE);
+  const lowers = oneColumn(packet, NAME_GRADE_LOWER);
+  if (!names || !lowers) return { grades: [], problems: packet.sheets.some((s) => s.kind === 'form') ? [`没有定义名称「${NAME_GRADE}」「${NAME_GRADE_LOWER}」，无法确定自评等级`] : [] };
+  const sheet = packet.sheets.find((s) => s.name === names.sheet);
+  const where = (r: number, c: number) => `${names.sheet}!${a1(r, c)}`;
+  const problems: string[] = [];
+  const grades: DeclaredGrade[] = [];
+  const text = (r: number, c: number) => {
+    const v = sheet?.cells[r]?.[c]?.v;
+    return v === null || v === undefined ? '' : String(v).trim();
+  };
+  let ended = -1;
+  names.rows.forEach((r, i) => {
+    const lr = lowers.rows[i];
+    const name = text(r, names.col);
+    if (!name) {
+      if (ended < 0) ended = r;
+      return;
+    }
+    if (ended >= 0) {
+      problems.push(`自评等级表 ${where(ended, names.col)} 是空行，其下的等级「${name}」不起作用：等级之间不能留空行`);
+      return;
+    }
+    const raw = lr === undefined ? undefined : sheet?.cells[lr]?.[lowers.col]?.v;
+    const from = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isFinite(from)) {
+      problems.push(`自评等级「${name}」的总分下限 ${lr === undefined ? '' : where(lr, lowers.col)} 不是数字`);
+      return;
+    }
+    if (/[*?~"]/.test(name)) problems.push(`自评等级名称「${name}」含有 * ? ~ " 等字符，计数公式会误读：请改名`);
+    if (grades.some((g) => g.name === name)) problems.push(`自评等级「${name}」重复`);
+    const prev = grades[grades.length - 1];
+    if (prev && !(from > prev.from)) problems.push(`自评等级「${name}」的总分下限 ${from} 不大于上一行「${prev.name}」的 ${prev.from}：请按下限从小到大逐行填写`);
+    grades.push({ name, from, note: text(r, names.col + 2), sheet: names.sheet, row: r, col: names.col, fromCol: lowers.col });
+  });
+  if (!grades.length && sheet) problems.push(`「${names.sheet}」的自评等级表是空的`);
+  return { grades, problems };
 }

@@ -1,7 +1,7 @@
 /** Forms in a live PacketSession: the per-form report and the scoring profile in force. */
 import type { PacketSession } from '../engine.js';
 import { formLayout, keyCells } from './layout.js';
-import { GRADES, PROFILE_CHOICE_CELL, PROFILE_SHEET } from './profiles.js';
+import { PROFILE_CHOICE_CELL, PROFILE_SHEET, readGrades } from './profiles.js';
 import { SUMMARY_SHEET } from './summary.js';
 
 export interface FormReport {
@@ -20,6 +20,7 @@ export interface FormReport {
 
 export interface FormsReport {
   forms: FormReport[];
+  /** forms per grade, by the grade names the packet declares on 自评评分规则, highest grade first */
   counts: Record<string, number>;
   sumA: number;
   sumB: number;
@@ -33,7 +34,7 @@ export function formsReport(session: PacketSession): FormsReport {
   const bySheet = new Map<string, number>();
   for (const f of findings) bySheet.set(f.sheet, (bySheet.get(f.sheet) ?? 0) + 1);
   const counts: Record<string, number> = {};
-  for (const g of [...GRADES].reverse()) counts[g.grade] = 0;
+  for (const g of [...readGrades(session.packet).grades].reverse()) counts[g.name] = 0;
   const forms: FormReport[] = [];
   let sumA = 0;
   let sumB = 0;

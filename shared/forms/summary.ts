@@ -1,11 +1,15 @@
 /**
- * 绩效自评汇总: one row per form, read from the form sheets by formulas, with the counts of 优/良/中/差,
+ * 绩效自评汇总: one row per form, read from the form sheets by formulas, with the count of each grade the
+ * packet declares on 自评评分规则 (优/良/中/差 in the reference, any names and any number of them elsewhere),
  * ΣA and ΣB, and the tie of ΣB to the tables' 项目支出合计 (the figure role the set declares, shared/roles.ts).
  */
-import { a1, quoteSheet } from '../a1.js';
+import { a1, colLetters, quoteSheet } from '../a1.js';
 import type { CheckDef, DefinedName, SheetModel } from '../model.js';
 import { formLayout, keyCells } from './layout.js';
-import { PROFILE_CODES_RANGE, PROFILE_NAME, PROFILE_SHEET, PROFILE_CHOICE_CELL, cellGrid, styleSet, type StyleFn } from './profiles.js';
+import {
+  PROFILE_CODES_RANGE, PROFILE_NAME, PROFILE_SHEET, PROFILE_CHOICE_CELL, NAME_GRADE, NAME_GRADE_LOWER, cellGrid, styleSet,
+  type DeclaredGrade, type StyleFn,
+} from './profiles.js';
 
 export const SUMMARY_SHEET = '绩效自评汇总';
 export const SUMMARY_CHECK_PREFIX = `${SUMMARY_SHEET}:`;
@@ -15,13 +19,23 @@ export const PROJECT_SPENDING_NAME = '项目支出合计';
 
 export const SUMMARY_NAMES = {
   count: '自评项目数',
-  优: '自评优数',
-  良: '自评良数',
-  中: '自评中数',
-  差: '自评差数',
   sumA: '自评全年预算数合计',
   sumB: '自评全年执行数合计',
 } as const;
+
+/**
+ * The defined name of the count of the k-th grade, highest first (自评等级1数 = the top grade's count). By
+ * position, not by the grade's text: a set's grade name need not be a valid Excel name (合格, A+, 不合格 …)
+ * and a narrative template written against positions works for any names.
+ */
+export function gradeCountName(k: number): string {
+  return `自评等级${k}数`;
+}
+
+/** Names the summary owns: its fixed names, the positional grade counts, and the 优/良/中/差 names it used to have. */
+export function isSummaryName(name: string): boolean {
+  return (Object.values(SUMMARY_NAMES) as string[]).includes(name) || /^自评等级\d+数$/.test(name) || ['自评优数', '自评良数', '自评中数', '自评差数'].includes(name);
+}
 
 const HEAD_ROW = 2;
 const FIRST = 3;
@@ -40,7 +54,7 @@ export interface SummaryParts {
 export function buildSummary(
   forms: SheetModel[],
   style: StyleFn,
-  opts: { unitName?: boolean; tieToTables?: boolean; spendingSheet?: string; findings?: Map<string, number> } = {},
+  opts: { unitName?: boolean; tieToTables?: boolean; spendingSheet?: string; findings?: Map<string, number>; grades?: DeclaredGrade[] } = {},
 ): SummaryParts {
   const st = styleSet(style);
   const { cells, set } = cellGrid();
@@ -96,21 +110,35 @@ export function buildSummary(
   set(total, 5, { f: `IF(${a1(total, 3)}>0,ROUND(${a1(total, 4)}/${a1(total, 3)}*100,2),"")`, s: st.numberBold });
   for (const c of [6, 7, 8]) set(total, c, { s: st.number });
   set(total, 9, { f: forms.length ? `SUM(${col(9)})` : '0', s: st.numberBold });
-  const bands: [keyof typeof SUMMARY_NAMES, string][] = [['优', '优（90分及以上）'], ['良', '良（80—89.99分）'], ['中', '中（60—79.99分）'], ['差', '差（60分以下）']];
   const names: DefinedName[] = [
     { name: SUMMARY_NAMES.count, ref: `${S}!$C$${total + 1}` },
     { name: SUMMARY_NAMES.sumA, ref: `${S}!$D$${total + 1}` },
     { name: SUMMARY_NAMES.sumB, ref: `${S}!$E$${total + 1}` },
   ];
-  bands.forEach(([g, label], i) => {
+  // one row per declared grade, highest first; name and bounds are read live from 自评评分规则, so a grade
+  // renamed or re-bounded there shows here at once (a grade added or removed needs a rebuild, as a form does)
+  const grades = opts.grades ?? [];
+  const top = grades.length - 1;
+  grades.forEach((_g, i) => {
+    const g = grades[top - i];
     const row = total + 1 + i;
+    const at = (d: DeclaredGrade, c: number) => `${quoteSheet(d.sheet)}!$${colLetters(c)}$${d.row + 1}`;
+    const name = at(g, g.col);
+    const from = at(g, g.fromCol);
+    const up = top - i + 1 <= top ? grades[top - i + 1] : undefined;
+    const label = !up
+      ? `${name}&"（"&${from}&"分及以上）"`
+      : `IF(N(${from})<=0,${name}&"（"&${at(up, up.fromCol)}&"分以下）",${name}&"（"&${from}&"—"&ROUND(${at(up, up.fromCol)}-0.01,2)&"分）")`;
     set(row, 0, { s: st.label });
-    set(row, 1, { v: label, s: st.label });
-    set(row, 2, { f: forms.length ? `COUNTIF(${col(8)},"${g}")` : '0', s: st.numberBold });
-    names.push({ name: SUMMARY_NAMES[g], ref: `${S}!$C$${row + 1}` });
+    set(row, 1, { f: label, s: st.label });
+    // "=" first: a grade name is compared as it is, never read as a condition (<60); * ? ~ would be wildcards,
+    // which the grade-table check refuses
+    set(row, 2, { f: forms.length ? `COUNTIF(${col(8)},"="&${name})` : '0', s: st.numberBold });
+    names.push({ name: gradeCountName(i + 1), ref: `${S}!$C$${row + 1}` });
   });
-  set(total + 6, 0, { v: '注：各项目数据由各自评表自动取得；审核问题数为最近一次审核（保存）时该表的错误与提示个数。', s: st.note });
-  merges.push(`A${total + 7}:J${total + 7}`);
+  const noteRow = total + 2 + grades.length;
+  set(noteRow, 0, { v: '注：各项目数据由各自评表自动取得；各等级的名称和总分下限见「自评评分规则」工作表；审核问题数为最近一次审核（保存）时该表的错误与提示个数。', s: st.note });
+  merges.push(`A${noteRow + 1}:J${noteRow + 1}`);
 
   const checks: CheckDef[] = [];
   if (opts.tieToTables) {
@@ -151,6 +179,30 @@ export function profileCheck(): CheckDef {
     formula: `ISNUMBER(MATCH(${PROFILE_NAME},${PROFILE_CODES_RANGE},0))`,
     message: `评分规则「{${PROFILE_NAME}}」不在「${PROFILE_SHEET}」的规则表中，各自评表的执行率得分无法计算：请改为表中已有的规则代码（如 stepped、national）。`,
     locate: `${quoteSheet(PROFILE_SHEET)}!${a1(PROFILE_CHOICE_CELL.row, PROFILE_CHOICE_CELL.col)}`,
+    params: '',
+  };
+}
+
+export const GRADE_TABLE_CHECK_ID = `${PROFILE_SHEET}:等级表`;
+
+/**
+ * The check that the grade table on 自评评分规则 can grade a total: names from the first slot down without a
+ * gap, each with a numeric lower bound above the one before. `slots` is the number of rows the names span.
+ */
+export function gradeTableCheck(slots: number, first: string): CheckDef {
+  const n = (i: number) => `INDEX(${NAME_GRADE},${i})`;
+  const b = (i: number) => `INDEX(${NAME_GRADE_LOWER},${i})`;
+  // no * ? ~ in a name: the summary counts each grade with COUNTIF, where they are wildcards
+  const plain = (i: number) => ['*', '?', '~'].map((ch) => `ISERROR(FIND("${ch}",""&${n(i)}))`).join(',');
+  const rows = [`AND(""&${n(1)}<>"",ISNUMBER(${b(1)}),${plain(1)})`];
+  for (let i = 2; i <= slots; i++) rows.push(`OR(""&${n(i)}="",AND(""&${n(i - 1)}<>"",ISNUMBER(${b(i)}),N(${b(i)})>N(${b(i - 1)}),${plain(i)}))`);
+  return {
+    id: GRADE_TABLE_CHECK_ID,
+    severity: 'error',
+    kind: '公式',
+    formula: `IFERROR(AND(${rows.join(',')}),FALSE)`,
+    message: `「${PROFILE_SHEET}」的自评等级表有误，各自评表的等级无法按总分确定：请从第一行起逐行填写等级名称和总分下限，下限从小到大，中间不留空行，名称中不用 * ? ~。`,
+    locate: first,
     params: '',
   };
 }

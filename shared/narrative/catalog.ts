@@ -5,10 +5,10 @@
  * engine; `lookup` is the one place a written name becomes figures, so a fuller 科目 catalog can replace it.
  */
 import type { CellValue } from '../model.js';
-import type { NarrativeContext, Value } from './facts.js';
+import { gradeText, type NarrativeContext, type Value } from './facts.js';
 import { formatNumber } from './numbers.js';
 import { normalizeText } from './text.js';
-import type { ReaderDef, ReaderTableDef } from './types.js';
+import type { ReaderDef, ReaderItemDef, ReaderTableDef } from './types.js';
 import { isSubjectCode } from '../subject-code.js';
 
 export type Level = '类' | '款' | '项';
@@ -100,7 +100,11 @@ export class SubjectCatalog {
     this.year = num(year);
     this.moneyUnit = def.moneyUnit;
     for (const t of def.tables) this.readTable(t);
-    for (const it of def.items) this.readItem(it);
+    for (const it of def.items) {
+      if (!it.perGrade) this.readItem(it);
+      // per grade of the packet's own table (自评评分规则), highest first: 项目评价结果为“合格” where it says 合格
+      else this.ctx.gradeBands().forEach((b, i) => this.readItem(perGradeItem(it, b.grade, i + 1)));
+    }
   }
 
   private key(name: string): string {
@@ -119,7 +123,7 @@ export class SubjectCatalog {
     }
   }
 
-  private readItem(it: ReaderDef['items'][number]): void {
+  private readItem(it: ReaderItemDef): void {
     const type = it.type ?? 'money';
     const fmt = type === 'int' ? 'int' : type === 'score' ? 'trim' : 'money';
     let v: Value;
@@ -265,4 +269,11 @@ export class SubjectCatalog {
     }
     return [...new Set(out)];
   }
+}
+
+/** A perGrade reader item for one grade: its names, formula and label with {等级} and {位次} filled in. */
+function perGradeItem(it: ReaderItemDef, grade: string, position: number): ReaderItemDef {
+  const t = (x: string) => gradeText(x, grade, position);
+  const { perGrade: _drop, ...rest } = it;
+  return { ...rest, names: it.names.map(t), ...(it.f ? { f: t(it.f) } : {}), ...(it.label ? { label: t(it.label) } : {}) };
 }

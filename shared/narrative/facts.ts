@@ -4,6 +4,7 @@
  * 自评表 grades) and the 自评表 themselves. Everything is read through the packet's own engine.
  */
 import type { PacketSession } from '../engine.js';
+import { readGrades } from '../forms/profiles.js';
 import type { CellValue, SheetModel } from '../model.js';
 import { chineseNumeral, roundTo } from './numbers.js';
 import type { CollectionDef, Condition, FactDef, NarrativeTemplate, SlotSpec, ValueFormat } from './types.js';
@@ -185,8 +186,15 @@ export class NarrativeContext {
   }
 
   forms(): FormsSummary {
-    this.formsCache ??= readForms(this.session, this.template.gradeBands);
+    this.formsCache ??= readForms(this.session, this.gradeBands());
     return this.formsCache;
+  }
+
+  /** The grades the packet declares on 自评评分规则, highest first; the template's bands only when it declares none. */
+  gradeBands(): { grade: string; min: number }[] {
+    const declared = readGrades(this.session.packet).grades;
+    if (declared.length) return declared.map((g) => ({ grade: g.name, min: g.from })).reverse();
+    return this.template.gradeBands ?? [];
   }
 
   /** Every fact computed so far (for "this figure equals …" hints). */
@@ -293,18 +301,25 @@ export class NarrativeContext {
       });
     }
     if (def.formGrades) {
-      for (const g of def.formGrades.grades) {
+      const declared = this.gradeBands().map((b) => b.grade);
+      const grades = declared.length ? declared : def.formGrades.grades ?? [];
+      for (const [i, g] of grades.entries()) {
         const s = this.root.child();
         s.set(ITEM_KEY, { fmt: 'text', num: null, text: g, label: ITEM_KEY, formula: '' });
         s.set('等级', { fmt: 'text', num: null, text: g, label: '等级', formula: '' });
         const label = `评价结果为「${g}」的自评表张数`;
-        const named = def.formGrades.countFormula ? this.readFormula(def.formGrades.countFormula.replace('{等级}', g), 'int', label, true) : null;
+        const named = def.formGrades.countFormula ? this.readFormula(gradeText(def.formGrades.countFormula, g, i + 1), 'int', label, true) : null;
         s.set('项目数', named && !named.missing ? named : { fmt: 'int', num: this.forms().grades.get(g) ?? 0, text: '', label, formula: `自评表（${name}）` });
         out.push(s);
       }
     }
     return out;
   }
+}
+
+/** A per-grade text: {等级} is the grade's name, {位次} its position (1 = the highest grade). */
+export function gradeText(text: string, grade: string, position: number): string {
+  return text.replace(/\{等级\}/g, grade).replace(/\{位次\}/g, String(position));
 }
 
 function colIndex(col: string): number {

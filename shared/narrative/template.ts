@@ -97,7 +97,7 @@ export function loadNarrativeTemplate(json: unknown, where = '情况说明模板
     throw new PacketError(`${where}有误：${msg}`);
   };
   if (!t || typeof t !== 'object') bad('不是 JSON 对象');
-  for (const k of ['facts', 'phrases', 'collections', 'parts', 'directionWords', 'gradeBands'] as const) {
+  for (const k of ['facts', 'phrases', 'collections', 'parts', 'directionWords'] as const) {
     if (!t[k]) bad(`缺少「${k}」`);
   }
   if (t.version !== 1) bad(`版本 ${String(t.version)} 不受支持（应为 1）`);

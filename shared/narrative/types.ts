@@ -49,9 +49,11 @@ export interface CollectionDef {
   rows?: { sheet: string; keyCol: string; keyPattern: string; fields: Record<string, FieldDef> };
   /** items given here; a string value "@fact" refers to a fact, anything else is literal text */
   items?: Record<string, string>[];
-  /** built from the packet's 自评表: one item per grade, fields 等级 and 项目数; countFormula (e.g. "自评{等级}数")
-   *  reads the count from the 绩效自评汇总 sheet's names, the forms themselves are read when it cannot */
-  formGrades?: { grades: string[]; countFormula?: string };
+  /** built from the packet's 自评表: one item per grade, fields 等级 and 项目数. The grades are those the packet
+   *  declares on 自评评分规则, highest first (`grades` only for a packet that declares none). countFormula
+   *  (e.g. "自评等级{位次}数", 位次 1 = the highest grade; {等级} is the grade's name) reads the count from the
+   *  绩效自评汇总 sheet's names, the forms themselves are read when it cannot */
+  formGrades?: { grades?: string[]; countFormula?: string };
   /** rendering of one item (for inline use and as the default paragraph text) */
   item?: string;
   /** between items when used inline: {*name} */
@@ -116,6 +118,9 @@ export interface ReaderItemDef {
   units?: string[];
   /** words of the section or sentence under which this figure is meant (一般公共预算 …); none: the default */
   context?: string[];
+  /** one item per grade the packet declares (自评评分规则), highest first: in names, f and label, {等级} is the
+   *  grade's name and {位次} its position (1 = the highest) */
+  perGrade?: boolean;
 }
 
 export interface ReaderTableDef {
@@ -156,8 +161,9 @@ export interface NarrativeTemplate {
   collections: Record<string, CollectionDef>;
   /** direction words of change phrases; the checker captures any of them and compares with the sign */
   directionWords: { up: string[]; down: string[]; same: string[] };
-  /** 自评表 grade bands, highest first: a total ≥ min gets the grade */
-  gradeBands: { grade: string; min: number }[];
+  /** 自评表 grade bands, highest first (a total ≥ min gets the grade), only for a packet that declares no grade
+   *  table: the grades are the packet's own, declared on its 自评评分规则 sheet */
+  gradeBands?: { grade: string; min: number }[];
   parts: PartDef[];
   /** the wording-independent reader's catalog: named figures, 科目 tables, name variants, cue words */
   reader?: ReaderDef;

@@ -89,8 +89,11 @@ describe('the reference packet carries all 72 published forms', () => {
     expect(session.calculate('公开03表合计_E')).toBe(3379.27);
     expect(session.calculate('ROUND(自评全年执行数合计,2)')).toBe(3379.27);
     expect(session.calculate('自评项目数')).toBe(72);
-    expect(session.calculate('自评优数')).toBe(36);
-    expect(session.calculate('自评良数')).toBe(36);
+    // the grade counts are named by position, highest first (自评评分规则 declares 优/良/中/差 here)
+    expect(session.calculate('自评等级1数')).toBe(36);
+    expect(session.calculate('自评等级2数')).toBe(36);
+    expect(session.calculate('自评等级3数')).toBe(0);
+    expect(session.calculate('自评等级4数')).toBe(0);
     expect(session.findings().filter((f) => f.sheet === SUMMARY_SHEET)).toEqual([]);
   });
 

@@ -254,7 +254,7 @@ describe('九 reads the 自评表', () => {
     const want = normalizeText('二级项目72个全面开展绩效自评，共涉及资金4167.52万元，占项目支出总额的100%。其中，36个项目评价结果为“优”，36个项目评价结果为“良”。');
     expect(normalizeText(partText(generateNarrative(s, t), '三'))).toContain(want);
     const p = await readPacket();
-    const summaryNames = ['自评项目数', '自评优数', '自评良数', '自评中数', '自评差数', '自评全年预算数合计', '自评全年执行数合计'];
+    const summaryNames = ['自评项目数', '自评等级1数', '自评等级2数', '自评等级3数', '自评等级4数', '自评全年预算数合计', '自评全年执行数合计'];
     expect(p.names.filter((n) => summaryNames.includes(n.name))).toHaveLength(summaryNames.length);
     p.names = p.names.filter((n) => !summaryNames.includes(n.name));
     const bare = new Session(p);
