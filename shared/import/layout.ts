@@ -234,6 +234,12 @@ export interface RowKey {
   name: string;
 }
 
+/**
+ * The one row of figures of a table written without row names (Shanghai's 三公: 合计 | 因公出国（境）费 | … over
+ * 预算数 | 决算数, a single unlabelled row): its cells are found by their column headers alone.
+ */
+export const ONE_ROW: RowKey = { label: '（唯一数据行）', name: '唯一数据行' };
+
 export function keyString(k: RowKey): string {
   return k.code ? `#${k.code}` : `@${k.label}`;
 }

@@ -8,7 +8,7 @@ import type { PacketSession } from '../engine.js';
 import type { CellValue } from '../model.js';
 import { PROFILE_SHEET } from '../forms/profiles.js';
 import {
-  hasFigure, isFooterRow, isNumberRow, keyString, rowKey, segmentGrid, sourceGrid, type Panel, type CodeState, type Column, type Grid, type Layout, type RowKey,
+  hasFigure, isFooterRow, isNumberRow, keyString, ONE_ROW, rowKey, segmentGrid, sourceGrid, type Panel, type CodeState, type Column, type Grid, type Layout, type RowKey,
 } from './layout.js';
 import { FORM, recognize, segments, sourceLayout, titleFacts, type TitleFacts } from './recognize.js';
 import type { ImportMode, ImportReport, NotPlacedCell, Overwrite, SheetReport, UnitConversion } from './report.js';
@@ -319,6 +319,8 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
   const catalog = t.variable ? declaredCatalog(session.packet) : null;
   const nameCtx = new Map<Panel, NameContext>();
   const footers = vocabulary().footers ?? [];
+  const oneRow = t.byKey.has(keyString(ONE_ROW));
+  let oneRowSource: number | null = null;
   for (let r = layout.dataTop; r < g.rowCount; r++) {
     if (++sinceTick >= 500) {
       sinceTick = 0;
@@ -327,6 +329,18 @@ async function planTable(g: Grid, t: TargetTable, layout: Layout, facts: TitleFa
     if (isNumberRow(g, r) || isFooterRow(g, r, footers)) continue;
     for (const p of layout.panels) {
       let key = rowKey(g, p, r, states.get(p)!);
+      if (!key && oneRow && !p.label && !p.codeCols.length && hasFigure(g, r, new Set())) {
+        // a source written the same way (one unlabelled row of figures): its first such row is that row
+        if (oneRowSource !== null && oneRowSource !== r) {
+          for (const vc of p.values) {
+            const v = g.raw(r, vc.col);
+            if (parseAmount(v).kind !== 'blank') notPlaced(r, vc.col, v, '本表只有一行数，本行之前已有一行数，无法确定放在哪一行', null, vc);
+          }
+          continue;
+        }
+        oneRowSource = r;
+        key = ONE_ROW;
+      }
       if (key?.code) inferred.set(p, { lei: key.code.slice(0, 3), kuan: key.code.length >= 5 ? key.code.slice(0, 5) : null });
       else if (key && t.variable && p.codeCols.length && !t.byKey.has(keyString(key)) && hasFigure(g, r, new Set(p.codeCols.map((c) => c.col)))) {
         // codes only on 项 rows: a named row with figures above them is their 类 or 款 (the codes below say which)

@@ -7,7 +7,7 @@
 import { isNumericFormat } from '../engine.js';
 import type { Packet, SheetModel } from '../model.js';
 import {
-  buildColumns, buildPanels, isNumberRow, keyString, modelGrid, rowKey, type Column, type Grid, type Layout, type Panel,
+  buildColumns, buildPanels, isNumberRow, keyString, modelGrid, ONE_ROW, rowKey, type Column, type Grid, type Layout, type Panel,
 } from './layout.js';
 import { fold, headerAlias } from './text.js';
 
@@ -122,6 +122,19 @@ export function analyzeTarget(packet: Packet, s: SheetModel): TargetTable {
         byKey.set(key, list);
       }
     }
+  }
+  // a panel with neither names nor codes keys no row above; when it holds exactly one row of input cells, that
+  // row is the table's only row of figures and is matched by column headers alone
+  for (const p of panels) {
+    if (p.label || p.codeCols.length) continue;
+    const rows = new Set<number>();
+    for (let r = dataTop; r < s.cells.length; r++) if (p.values.some((v) => s.cells[r]?.[v.col]?.input)) rows.add(r);
+    if (rows.size !== 1 || byKey.has(keyString(ONE_ROW))) continue;
+    const r = [...rows][0];
+    const list = p.values
+      .filter((v) => s.cells[r]?.[v.col]?.input)
+      .map((v) => ({ row: r, col: v.col, column: v, formula: false, money: money(r, v.col), key: keyString(ONE_ROW), name: '' }));
+    byKey.set(keyString(ONE_ROW), list);
   }
   for (const list of byKey.values()) list.sort((a, b) => a.col - b.col || a.row - b.row);
 
