@@ -5,12 +5,14 @@
  */
 import { a1, colLetters } from '../a1.js';
 import type { PacketSession } from '../engine.js';
-import type { CellValue } from '../model.js';
+import { META_SHEET, type CellValue, type Packet } from '../model.js';
+import { sheetOfRole, tableRoles, type TableRole } from '../roles.js';
 import { PROFILE_SHEET } from '../forms/profiles.js';
+import { SUMMARY_SHEET } from '../forms/summary.js';
 import {
   hasFigure, isFooterRow, isNumberRow, keyString, ONE_ROW, rowKey, segmentGrid, sourceGrid, type Panel, type CodeState, type Column, type Grid, type Layout, type RowKey,
 } from './layout.js';
-import { FORM, recognize, segments, sourceLayout, titleFacts, type TitleFacts } from './recognize.js';
+import { FORM, recognize, segments, sourceLayout, titleCandidates, titleFacts, type Recognition, type TitleFacts } from './recognize.js';
 import type { ImportMode, ImportReport, NotPlacedCell, Overwrite, SheetReport, UnitConversion } from './report.js';
 import { summarize } from './report.js';
 import { planForm, type PlannedForm } from './forms.js';
@@ -746,6 +748,9 @@ export async function planBook(book: SourceBook, session: PacketSession, opts: P
   // the set's own hidden machinery: the packet's hidden sheets, and the scoring rules a form template carries
   // (a packet without forms has none yet, but a filled copy of form.xlsx brings it)
   const setHidden = new Set(['审核', '公开包信息', PROFILE_SHEET, ...session.packet.sheets.filter((x) => x.hidden).map((x) => x.name)]);
+  // a packet of a set as the source (another unit's 保存 file, last year's packet): its 公开包信息 says which sheet
+  // is which table, so its working sheets (上年数, 说明文字, 名词解释 …) are never taken for a table by their text
+  const sourceRoles = declaredSourceRoles(book);
   // visible sheets first: a hidden copy of a table (report-software helpers) must not take its place
   const order = units.map((_u, i) => i).sort((a, b) => Number(book.sheets[units[a].sheet].hidden) - Number(book.sheets[units[b].sheet].hidden) || a - b);
   for (const i of order) {
@@ -759,7 +764,7 @@ export async function planBook(book: SourceBook, session: PacketSession, opts: P
       doneRows += g.rowCount - (g.top ?? 0);
       continue;
     }
-    const rec = recognize(g, targets);
+    const rec = sourceRoles ? byDeclaredRole(g, book.sheets[units[i].sheet].name, sourceRoles, targets, session.packet) : recognize(g, targets);
     if (hidden) rep.notes.push('这是隐藏的工作表。');
     rep.title = rec.title;
     rep.recognizedBy = rec.by;
@@ -830,4 +835,45 @@ export async function planBook(book: SourceBook, session: PacketSession, opts: P
   report.overwrites = [...overwrites, ...formOverwrites];
   report.summary = summarize(report);
   return plan;
+}
+
+/** sheet name → table role, from the source's own 公开包信息 (a workbook this app saved); null for any other workbook. */
+function declaredSourceRoles(book: SourceBook): Map<string, string> | null {
+  const meta = book.sheets.find((x) => x.name === META_SHEET);
+  if (!meta) return null;
+  const kv: Record<string, string> = {};
+  for (const row of meta.cells) {
+    const [k, v] = row;
+    if (typeof k === 'string' && (typeof v === 'string' || typeof v === 'number')) kv[k.trim()] = String(v);
+  }
+  const roles = tableRoles(kv);
+  if (!roles.size) return null;
+  const names = new Set(book.sheets.map((x) => x.name));
+  const out = new Map<string, string>();
+  for (const [role, sheet] of roles) if (names.has(sheet)) out.set(sheet, role);
+  return out.size ? out : null;
+}
+
+/**
+ * Recognition in a packet that declares its tables: a declared sheet goes to the table of the same role here;
+ * a 自评表 is still found by its own title; any other sheet is one of that packet's working sheets, not a table.
+ */
+function byDeclaredRole(g: Grid, sheet: string, roles: Map<string, string>, targets: TargetTable[], packet: Packet): Recognition {
+  const titles = titleCandidates(g, 12);
+  const role = roles.get(sheet);
+  if (role) {
+    const here = sheetOfRole(packet, role as TableRole);
+    const target = here ? targets.find((t) => t.sheet === here) : undefined;
+    if (!target) {
+      return {
+        target: null, title: titles[0] ?? null, by: '表角色',
+        reason: here ? `来源公开包声明本表为「${role}」，对应本公开包的「${here}」，该表不按表格导入，请核对后手工填写` : `来源公开包声明本表为「${role}」，本公开包的模板套没有这张表`,
+      };
+    }
+    return { target, title: titles[0] ?? null, by: '表角色' };
+  }
+  if (sheet === SUMMARY_SHEET) return { target: null, title: titles[0] ?? null, by: null, reason: `「${sheet}」由各自评表汇总生成，不导入；导入自评表后自动重建` };
+  const rec = recognize(g, targets);
+  if (rec.target === FORM) return rec;
+  return { target: null, title: titles[0] ?? null, by: null, reason: `来源是一份公开包，其公开包信息未把「${sheet}」声明为公开表（上年数、说明文字等工作表），不作为公开表导入` };
 }

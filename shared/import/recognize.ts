@@ -15,12 +15,12 @@ export const FORM = 'form' as const;
 export interface Recognition {
   target: TargetTable | typeof FORM | null;
   title: string | null;
-  by: '标题' | '表头' | '工作表名' | null;
+  by: '标题' | '表头' | '工作表名' | '表角色' | null;
   reason?: string;
 }
 
 /** Title-like texts near the top: short, and naming a 表 (or 三公). */
-function titleCandidates(g: Grid, limit: number): string[] {
+export function titleCandidates(g: Grid, limit: number): string[] {
   const out: string[] = [];
   const top = g.top ?? 0;
   for (let r = top; r < Math.min(top + limit, g.rowCount); r++) {

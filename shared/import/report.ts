@@ -55,7 +55,7 @@ export interface SheetReport {
   /** the packet sheet it was taken for, or null */
   table: string | null;
   title: string | null;
-  recognizedBy: '标题' | '表头' | '工作表名' | null;
+  recognizedBy: '标题' | '表头' | '工作表名' | '表角色' | null;
   /** why it was not imported (or only partly) */
   reason?: string;
   unit: UnitConversion | null;
