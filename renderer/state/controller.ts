@@ -75,10 +75,7 @@ class Controller {
     this.session = session;
     this.file.savedName = name;
     this.file.untitled = untitled;
-    const packet = session.packet;
-    const sheets: SheetEntry[] = packet.sheets
-      .filter((s) => !s.hidden)
-      .map((s) => ({ name: s.name, kind: s.kind, title: sheetTitle(s.cells) }));
+    const sheets = sheetEntries(session);
     useUi.setState({ sheets });
     this.marksIndex.reset(session.findings());
     this.derivedCache.clear();
@@ -287,6 +284,11 @@ class Controller {
     const st = useUi.getState();
     const structural = result.structural.length > 0;
     if (structural) {
+      // sheets added or removed (forms imported, or that step undone): the tree and the tabs follow
+      const sheets = sheetEntries(s);
+      if (sheets.map((x) => x.name).join('\u0000') !== st.sheets.map((x) => x.name).join('\u0000')) {
+        useUi.setState({ sheets, ...(sheets.some((x) => x.name === st.activeSheet) || st.activeSheet === NARRATIVE_VIEW ? {} : { activeSheet: sheets[0]?.name ?? '', selection: null }) });
+      }
       this.marksIndex.rebuildMarks();
       // the grid of a sheet whose rows changed is rebuilt; it keeps the selection where it was
       const sel = st.selection;
@@ -411,6 +413,12 @@ class Controller {
   isNarrative(name: string): boolean {
     return name === NARRATIVE_VIEW;
   }
+}
+
+function sheetEntries(session: PacketSession): SheetEntry[] {
+  return session.packet.sheets
+    .filter((s) => !s.hidden)
+    .map((s) => ({ name: s.name, kind: s.kind, title: sheetTitle(s.cells) }));
 }
 
 function sheetTitle(cells: ({ v?: CellValue } | null)[][]): string {

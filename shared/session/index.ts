@@ -5,8 +5,8 @@
  *
  * This is the façade; its jobs live beside it: core.ts (the engine and the model shared by all), check-runner.ts
  * (checks compiled and read into findings), derived.ts (运算: derived cells and their followers),
- * row-surgery.ts (model rows, merges and kept extras shifted), undo-journal.ts (the one undo journal, in step
- * with HyperFormula's), cell-input.ts (a typed value by its cell's kind), types.ts (what the session returns).
+ * row-surgery.ts (model rows, merges and kept extras shifted), sheet-ops.ts (sheets added, replaced, removed
+ * as one step: forms), undo-journal.ts (the one undo journal, in step with HyperFormula's), cell-input.ts (a typed value by its cell's kind), types.ts (what the session returns).
  */
 import { DetailedCellError, HyperFormula, type ExportedChange, type RawCellContent } from 'hyperformula';
 import { a1, quoteSheet } from '../a1.js';
@@ -22,6 +22,7 @@ import { CheckRunner, diffFindings, FORMULA_GROUP, type CheckGroup } from './che
 import { EngineCore, editBlocks, ENGINE_SIZE, engineLiteral, engineLoadMessage } from './core.js';
 import { Derived, rank, roundDerived, sameFigure, type Agreement, type Follower } from './derived.js';
 import { insertModelRows, removeModelRows, snapshotRows } from './row-surgery.js';
+import { SheetOps } from './sheet-ops.js';
 import { emptyResult, type CellEdit, type EditResult, type Finding } from './types.js';
 import { MAX_UNDO, UndoJournal } from './undo-journal.js';
 
@@ -38,6 +39,7 @@ export class PacketSession {
   private readonly runner: CheckRunner;
   private readonly derived: Derived;
   private readonly journal: UndoJournal;
+  private readonly sheetOps: SheetOps;
 
   private get hf(): HyperFormula {
     return this.core.hf;
@@ -75,6 +77,7 @@ export class PacketSession {
     this.runner = new CheckRunner(this.core);
     this.derived = new Derived(this.core);
     this.journal = new UndoJournal(this.core, this.runner);
+    this.sheetOps = new SheetOps(this.core, this.runner, this.journal, (s) => this.sheetContent(s), () => this.toPacket());
     for (const n of packet.names) this.tr.alias(n.name);
     const sheets: Record<string, RawCellContent[][]> = {};
     for (const s of packet.sheets) sheets[s.name] = this.sheetContent(s);
@@ -386,6 +389,19 @@ export class PacketSession {
     this.runner.rescanTypes(sheet);
     this.dirty = true;
     return this.runner.afterChange(changes, regen, before, [sheet]);
+  }
+
+  // ---- sheets (forms added, replaced, removed) ----
+
+  /**
+   * Sheets added, replaced or removed as one undoable step, without a new session: `mutate` works on a copy of
+   * the packet (the forms collection: addForm, deleteForm, an import's applyForms) and the difference goes into
+   * the engine — sheets, defined names, the checks of every declaration added, changed or gone, the summary.
+   * Returns the findings diff (its `structural` names every sheet added, replaced or removed) and what `mutate`
+   * returned. Inside `beginStep`/`endStep` it is part of that step.
+   */
+  changeSheets<T>(mutate: (packet: Packet) => T): { result: EditResult; value: T } {
+    return this.sheetOps.change(mutate);
   }
 
   // ---- undo / redo (the journal) ----

@@ -10,6 +10,7 @@ import type { CellValue } from '../model.js';
 import type { CheckGroup, CheckRunner } from './check-runner.js';
 import type { EngineCore } from './core.js';
 import { insertModelRows, removeModelRows, restoreRows, type ModelRows } from './row-surgery.js';
+import { restoreStructure, type Structure } from './sheet-ops.js';
 import type { EditResult } from './types.js';
 
 export type UndoEntry =
@@ -23,7 +24,9 @@ export type UndoEntry =
   /** several operations taken as one step (an import: its rows inserted, then its cells written) */
   | { kind: 'group'; entries: UndoEntry[] }
   /** the re-expansion a gathered step did once at its end, for all of its row and code changes (one HyperFormula step) */
-  | { kind: 'regen'; groups: CheckGroup[] };
+  | { kind: 'regen'; groups: CheckGroup[] }
+  /** sheets added, replaced or removed (forms added, deleted, imported): one HyperFormula batch; the structures either side */
+  | { kind: 'sheets'; before: Structure; after: Structure };
 
 export const MAX_UNDO = 500;
 
@@ -130,7 +133,8 @@ export class UndoJournal {
   private replay(e: UndoEntry, dir: 'undo' | 'redo'): EditResult {
     const before = new Map(this.current);
     const r = this.replayEntry(e, dir);
-    const regen = [...r.regen];
+    // a sheet operation undone or redone on the way may have taken groups (and sheets) away
+    const regen = [...r.regen].filter((g) => this.runner.groups.includes(g));
     // HyperFormula restored the compiled check sheets; bring their metadata back in line with them
     for (const g of regen) {
       const c = this.runner.compileGroup(expandDeclaration(this.packet, g.decl!), g.lazy);
@@ -138,7 +142,12 @@ export class UndoJournal {
       g.content = JSON.stringify(c.content);
     }
     if (r.structural.size) this.runner.forgetLocators();
-    for (const t of r.sheets) this.runner.rescanTypes(t);
+    // after a sheet operation every check may read other sheets: all are read again
+    if (r.full) {
+      this.runner.recheckAll();
+      this.runner.refreshCachedValues();
+    }
+    for (const t of r.sheets) if (this.core.sheetIds.has(t)) this.runner.rescanTypes(t);
     this.core.dirty = true;
     return this.runner.afterChange(r.changes, regen, before, [...r.structural]);
   }
@@ -147,17 +156,27 @@ export class UndoJournal {
    * The model and HyperFormula steps of one entry, without re-reading checks: a gathered step replays all of its
    * entries first (last-first to undo) and its declarations are brought in line once, from the model as it ends.
    */
-  private replayEntry(e: UndoEntry, dir: 'undo' | 'redo'): { changes: ExportedChange[]; regen: Set<CheckGroup>; sheets: Set<string>; structural: Set<string> } {
+  private replayEntry(e: UndoEntry, dir: 'undo' | 'redo'): { changes: ExportedChange[]; regen: Set<CheckGroup>; sheets: Set<string>; structural: Set<string>; full?: boolean } {
     if (e.kind === 'group') {
-      const out = { changes: [] as ExportedChange[], regen: new Set<CheckGroup>(), sheets: new Set<string>(), structural: new Set<string>() };
+      const out = { changes: [] as ExportedChange[], regen: new Set<CheckGroup>(), sheets: new Set<string>(), structural: new Set<string>(), full: false };
       for (const x of dir === 'undo' ? [...e.entries].reverse() : e.entries) {
         const r = this.replayEntry(x, dir);
         out.changes.push(...r.changes);
         for (const g of r.regen) out.regen.add(g);
         for (const t of r.sheets) out.sheets.add(t);
         for (const t of r.structural) out.structural.add(t);
+        out.full ||= !!r.full;
       }
       return out;
+    }
+    if (e.kind === 'sheets') {
+      const changes = dir === 'undo' ? this.hf.undo() : this.hf.redo();
+      const st = dir === 'undo' ? e.before : e.after;
+      restoreStructure(this.core, this.runner, st);
+      // every sheet added, replaced or removed either way: the editor lays them out again
+      const names = new Set([...e.before.sheets, ...e.after.sheets].map((s) => s.name));
+      const moved = [...names].filter((n) => e.before.sheets.find((s) => s.name === n) !== e.after.sheets.find((s) => s.name === n));
+      return { changes, regen: new Set(), sheets: new Set(), structural: new Set(moved), full: true };
     }
     if (e.kind === 'regen') {
       const changes = dir === 'undo' ? this.hf.undo() : this.hf.redo();
