@@ -90,7 +90,7 @@ async function importInto(sourcePath: string, out: string, mode: 'prior-year' | 
     process.stderr.write(`错误：源文件 ${positional[0]} 中没有识别出任何公开表（见上方各工作表的原因），未写出 ${out}${typeof flags.report === 'string' ? ' 和导入报告' : ''}。\n`);
     return EXIT_UNREADABLE;
   }
-  const bytes = await writePacket(result.session ? result.session.toPacket() : session.toPacket());
+  const bytes = await writePacket(session.toPacket());
   // the packet written over keeps its previous version as a backup beside it
   await saveAtomic(out, bytes);
   // the report describes the packet on disk: written only once the packet was (a failed save leaves neither)

@@ -21,7 +21,8 @@ export const LAYERS = [
   // cells (a form's 总分 follows its layout), and the xlsx reader
   ['forms', 'catalog', 'calc', 'xlsx'],
   // the engine: one HyperFormula per packet, where declarations of every registered kind are compiled
-  ['engine'],
+  // (session/: the PacketSession façade and its jobs; engine.ts re-exports it under the one old import path)
+  ['engine', 'session'],
   // what works on an open packet
   ['forms/session', 'forms.ts', 'narrative', 'import'],
   ['export', 'newyear'],

@@ -79,12 +79,8 @@ async function confirmImport(): Promise<void> {
       overwrite,
       onProgress: (p) => useImport.setState({ progress: p }),
     });
-    if (result.session) {
-      // an import that adds forms rebuilt the packet: the editor continues with the new session
-      controller.install(result.session, controller.fileName, controller.isUntitled, true);
-    } else if (result.edit) {
-      controller.dispatch(result.edit);
-    }
+    // forms added or replaced went into the open session too: one step, its sheets among the result's structural
+    if (result.edit) controller.dispatch(result.edit);
     const s = result.report.summary;
     closeImport();
     say(`已导入「${file.name}」：金额 ${s.amounts} 个，放入 ${s.amountsPlaced}，未放入 ${s.amountsNotPlaced}；新增科目行 ${s.rowsInserted} 行。`);

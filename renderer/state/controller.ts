@@ -3,17 +3,24 @@
  * Typing, paste, fill, Delete, undo/redo and row insert/delete all end in `dispatch(result)`, which updates
  * the findings from the EditResult's diff (never re-checking the packet), tells the grid which cells
  * changed, and updates the title.
+ *
+ * Its other jobs live beside it: document-file.ts (open and save), autosave.ts (the recovery file),
+ * marks.ts (findings → cell marks), navigation.ts (go to a sheet, a cell, a finding).
  */
 import {
-  PacketError, PacketSession, a1, parseSheetRange, readPacket, sortFindings, splitLocate,
-  type CellEdit, type CellValue, type EditResult, type Finding, type Packet,
+  PacketError, PacketSession,
+  type CellEdit, type CellValue, type EditResult, type Finding,
 } from '../../shared/index';
-import { Autosaver } from '../../shared/safety/index';
-import { lastWriter, packetBytes } from './packet-writer';
-import { checkEngineCost } from './engine-probe';
+import { lastWriter } from './packet-writer';
 import type { Host, OpenedFile } from '../host/host';
 import { perf } from '../perf';
+import { AutosaveSlot } from './autosave';
+import { DocumentFile } from './document-file';
+import { MarksIndex, type CellMark } from './marks';
+import { Navigator, type PendingSelect } from './navigation';
 import { NARRATIVE_VIEW, say, useUi, type SheetEntry } from './store';
+
+export type { CellMark } from './marks';
 
 export interface DerivedMark {
   /** the 运算公式, with '=' */
@@ -36,58 +43,22 @@ export interface GridPort {
   focus(): void;
 }
 
-export interface CellMark {
-  severity: 'error' | 'warning';
-  rounding: boolean;
-  messages: string[];
-}
-
 class Controller {
   host: Host | null = null;
   session: PacketSession | null = null;
   private grid: GridPort | null = null;
-  /** rule → finding, kept in step with the session by applying each result's diff */
-  private findings = new Map<string, Finding>();
-  /** sheet → "row,col" → rules marking that cell */
-  private marks = new Map<string, Map<string, Set<string>>>();
+  /** the findings and the cells they mark */
+  private marksIndex = new MarksIndex(() => this.session?.packet);
   /** 运算 state of the derived cells of a sheet ("r,c" → formula and standing), read lazily, dropped on every edit */
   private derivedCache = new Map<string, Map<string, DerivedMark>>();
-  /** rule → the cells it marks, so a removed finding can unmark exactly those */
-  private marked = new Map<string, { sheet: string; key: string }[]>();
-  /** rule → where the finding points (its sheet, or the sheet of the defined name it locates) */
-  private located = new Map<string, { sheet: string; cells: string[] } | null>();
-  private savedName = '';
-  private untitled = false;
-  /** writes the unsaved work of the open packet to its recovery file every few seconds of change */
-  private autosaver: Autosaver | null = null;
+  private autosave: AutosaveSlot = new AutosaveSlot(() => this.host, (): Promise<Uint8Array> => this.file.bytes());
+  private file: DocumentFile = new DocumentFile(this, this.autosave);
+  private nav = new Navigator(() => this.grid, (f) => this.locate(f));
 
   // ---- opening ----
 
   async open(file: OpenedFile): Promise<void> {
-    // the last message ("已打开「…」") must not stand as the progress line of this open
-    useUi.setState({ status: 'loading', loadError: '', message: '' });
-    perf.phase('read-start');
-    let packet: Packet;
-    try {
-      packet = await readPacket(file.bytes, `文件「${file.name}」`);
-      perf.phase('read-done');
-      // a packet whose formulas would compute for minutes is tried in a worker first (engine-probe.ts)
-      await checkEngineCost(packet, `文件「${file.name}」`, (m) => say(m));
-    } catch (e) {
-      this.failOpen(e);
-      return;
-    }
-    let session: PacketSession;
-    try {
-      session = new PacketSession(packet);
-      perf.phase('session-done');
-    } catch (e) {
-      this.failOpen(e);
-      return;
-    }
-    this.install(session, file.name, !!file.untitled, false, !!file.recovered);
-    // the counts are not repeated here: the status bar shows them live, a message would go stale on the next edit
-    say(`已打开「${file.name}」。`);
+    return this.file.open(file);
   }
 
   /** Make `session` the open document (after opening, or when an import rebuilt the packet). */
@@ -95,24 +66,19 @@ class Controller {
     if (this.session !== session) {
       this.session?.destroy();
       // the previous document's recovery file goes with it (its unsaved changes were confirmed away)
-      void this.autosaver?.close();
-      this.autosaver = this.host ? this.newAutosaver() : null;
+      this.autosave.replace();
     }
     // recovered work is unsaved work: it keeps its recovery file, which already holds exactly this
     if (recovered) session.dirty = true;
     // a packet rebuilt by an import is unsaved work from the start
-    else if (session.dirty) this.autosaver?.changed();
+    else if (session.dirty) this.autosave.changed();
     this.session = session;
-    this.savedName = name;
-    this.untitled = untitled;
-    const packet = session.packet;
-    const sheets: SheetEntry[] = packet.sheets
-      .filter((s) => !s.hidden)
-      .map((s) => ({ name: s.name, kind: s.kind, title: sheetTitle(s.cells) }));
+    this.file.savedName = name;
+    this.file.untitled = untitled;
+    const sheets = sheetEntries(session);
     useUi.setState({ sheets });
-    this.findings = new Map(session.findings().map((f) => [f.rule, f]));
+    this.marksIndex.reset(session.findings());
     this.derivedCache.clear();
-    this.rebuildMarks();
     const first = sheets.find((s) => s.kind === 'table') ?? sheets[0];
     const st = useUi.getState();
     const keep = keepSheet && (st.activeSheet === NARRATIVE_VIEW || sheets.some((s) => s.name === st.activeSheet));
@@ -131,30 +97,9 @@ class Controller {
     this.pushTitle();
   }
 
-  private newAutosaver(): Autosaver {
-    const host = this.host!;
-    let warned = false;
-    return new Autosaver({
-      snapshot: () => this.bytes(),
-      write: async (bytes) => {
-        await host.recoveryWrite(bytes);
-        useUi.setState({ autosavedAt: new Date().toLocaleTimeString('zh-CN', { hour12: false }) });
-      },
-      discard: async () => {
-        await host.recoveryDiscard();
-        useUi.setState({ autosavedAt: '' });
-      },
-      onError: (e) => {
-        // said once per document: a full disk must not flood the status line on every keystroke
-        if (!warned) say(`自动保存恢复文件失败：${(e as Error).message}。请尽快手动保存。`, 'warn');
-        warned = true;
-      },
-    });
-  }
-
   /** completed recovery writes of the open document (the e2e tests wait for one) */
   get autosaveWrites(): number {
-    return this.autosaver?.writes ?? 0;
+    return this.autosave.writes;
   }
 
   /** where the last packet bytes were written: 'worker' or 'main' */
@@ -164,7 +109,7 @@ class Controller {
 
   /** Write the recovery file now if anything is unwritten (the window lost focus, the page is hidden). */
   flushAutosave(): Promise<void> {
-    return this.autosaver?.flush() ?? Promise.resolve();
+    return this.autosave.flush();
   }
 
   /**
@@ -172,38 +117,24 @@ class Controller {
    * recovered one) takes this window's recovery file over: a late write must not land on it.
    */
   async retireAutosave(): Promise<void> {
-    const a = this.autosaver;
-    this.autosaver = null;
-    await a?.close();
+    await this.autosave.retire();
   }
 
   /** Autosave the open document again after a recovery that did not happen (it failed, or the file was bad). */
   resumeAutosave(): void {
-    if (this.autosaver || !this.session || !this.host) return;
-    this.autosaver = this.newAutosaver();
-    if (this.session.dirty) this.autosaver.changed();
+    this.autosave.resume(!!this.session, !!this.session?.dirty);
   }
 
   get fileName(): string {
-    return this.savedName;
+    return this.file.savedName;
   }
 
   get isUntitled(): boolean {
-    return this.untitled;
+    return this.file.untitled;
   }
 
   errorCount(): number {
-    return [...this.findings.values()].filter((f) => f.severity === 'error').length;
-  }
-
-  private failOpen(e: unknown): void {
-    const msg = e instanceof PacketError ? e.message : `无法打开文件：${(e as Error).message}`;
-    if (this.session) {
-      useUi.setState({ status: 'ready' });
-      say(msg, 'error');
-    } else {
-      useUi.setState({ status: 'error', loadError: msg });
-    }
+    return this.marksIndex.errorCount();
   }
 
   // ---- the grid ----
@@ -217,20 +148,11 @@ class Controller {
   }
 
   marksOf(sheet: string): Map<string, Set<string>> | undefined {
-    return this.marks.get(sheet);
+    return this.marksIndex.marksOf(sheet);
   }
 
   cellMark(sheet: string, row: number, col: number): CellMark | null {
-    const rules = this.marks.get(sheet)?.get(`${row},${col}`);
-    if (!rules?.size) return null;
-    const list = [...rules].map((r) => this.findings.get(r)).filter((f): f is Finding => !!f);
-    if (!list.length) return null;
-    const err = list.some((f) => f.severity === 'error');
-    return {
-      severity: err ? 'error' : 'warning',
-      rounding: !err && list.every((f) => f.rounding),
-      messages: list.map((f) => f.message),
-    };
+    return this.marksIndex.cellMark(sheet, row, col);
   }
 
   // ---- the one edit path ----
@@ -342,12 +264,11 @@ class Controller {
   recheck(): void {
     const s = this.session;
     if (!s) return;
-    this.findings = new Map(s.recheckAll().map((f) => [f.rule, f]));
-    this.rebuildMarks();
+    this.marksIndex.reset(s.recheckAll());
     const st = useUi.getState();
     useUi.setState({ findings: this.sortedFindings(), editVersion: st.editVersion + 1 });
     this.grid?.refreshMarks();
-    const list = [...this.findings.values()];
+    const list = this.marksIndex.list();
     const errors = list.filter((f) => f.severity === 'error').length;
     const rounding = list.filter((f) => f.severity !== 'error' && f.rounding).length;
     say(`重新审核完成：错误 ${errors} 条，提示 ${list.length - errors - rounding} 条，尾数差 ${rounding} 条。`);
@@ -358,21 +279,17 @@ class Controller {
     // the last message was about the previous action ("已撤销。", a refusal): it must not stand beside this one's
     // findings; whoever called dispatch says what this action did after it
     if (useUi.getState().message) say('');
-    const touched = new Set<string>();
-    for (const f of result.removed) {
-      this.findings.delete(f.rule);
-      this.unmark(f.rule, touched);
-    }
-    for (const f of [...result.updated, ...result.added]) {
-      this.unmark(f.rule, touched);
-      this.findings.set(f.rule, f);
-      this.mark(f, touched);
-    }
+    const touched = this.marksIndex.applyDiff(result);
     const s = this.session!;
     const st = useUi.getState();
     const structural = result.structural.length > 0;
     if (structural) {
-      this.rebuildMarks();
+      // sheets added or removed (forms imported, or that step undone): the tree and the tabs follow
+      const sheets = sheetEntries(s);
+      if (sheets.map((x) => x.name).join('\u0000') !== st.sheets.map((x) => x.name).join('\u0000')) {
+        useUi.setState({ sheets, ...(sheets.some((x) => x.name === st.activeSheet) || st.activeSheet === NARRATIVE_VIEW ? {} : { activeSheet: sheets[0]?.name ?? '', selection: null }) });
+      }
+      this.marksIndex.rebuildMarks();
       // the grid of a sheet whose rows changed is rebuilt; it keeps the selection where it was
       const sel = st.selection;
       if (sel && result.structural.includes(sel.sheet)) this.pendingSelect = { ...sel, focus: true };
@@ -397,113 +314,51 @@ class Controller {
       else if (touched.has(g.sheet)) g.refreshMarks();
     }
     if (!st.dirty && s.dirty) this.pushTitle();
-    if (s.dirty && (result.changed.length || structural)) this.autosaver?.changed();
+    if (s.dirty && (result.changed.length || structural)) this.autosave.changed();
     perf.dispatched();
   }
 
   private sortedFindings(): Finding[] {
-    const order = new Map(useUi.getState().sheets.map((s, i) => [s.name, i]));
-    return sortFindings([...this.findings.values()], (f) => order.get(this.sheetOf(f)) ?? 9999);
+    return this.marksIndex.sorted(useUi.getState().sheets.map((s) => s.name));
   }
 
   // ---- finding → cells ----
 
   /** Where a finding points: its own sheet and cells, or — when the check locates a defined name — the name's cell. */
   locate(f: Finding): { sheet: string; cells: string[] } | null {
-    if (f.sheet && f.cells.length) return { sheet: f.sheet, cells: f.cells };
-    const packet = this.session?.packet;
-    if (!packet) return null;
-    const def = packet.checks.find((c) => c.id === f.rule || f.rule.startsWith(`${c.id}:`));
-    const parts = def ? splitLocate(def.locate) : [];
-    for (const p of parts) {
-      const name = packet.names.find((n) => n.name === p);
-      const r = parseSheetRange(name ? name.ref : p, f.sheet);
-      if (r && r.sheet) return { sheet: r.sheet, cells: [a1(r.top, r.left) + (r.bottom !== r.top || r.right !== r.left ? `:${a1(r.bottom, r.right)}` : '')] };
-    }
-    return f.sheet ? { sheet: f.sheet, cells: [] } : null;
+    return this.marksIndex.locate(f);
   }
 
   /** The sheet a finding belongs to in the tree and the panel. */
   sheetOf(f: Finding): string {
-    return this.located.get(f.rule)?.sheet ?? f.sheet;
-  }
-
-  private mark(f: Finding, touched: Set<string>): void {
-    const loc = this.locate(f);
-    this.located.set(f.rule, loc);
-    if (!loc) return;
-    const list: { sheet: string; key: string }[] = [];
-    let bySheet = this.marks.get(loc.sheet);
-    if (!bySheet) this.marks.set(loc.sheet, (bySheet = new Map()));
-    for (const c of loc.cells) {
-      const r = parseSheetRange(c, loc.sheet);
-      if (!r) continue;
-      for (let row = r.top; row <= r.bottom && row <= r.top + 200; row++) {
-        for (let col = r.left; col <= r.right; col++) {
-          const key = `${row},${col}`;
-          let set = bySheet.get(key);
-          if (!set) bySheet.set(key, (set = new Set()));
-          set.add(f.rule);
-          list.push({ sheet: loc.sheet, key });
-        }
-      }
-    }
-    this.marked.set(f.rule, list);
-    touched.add(loc.sheet);
-  }
-
-  private unmark(rule: string, touched: Set<string>): void {
-    const list = this.marked.get(rule);
-    if (!list) return;
-    for (const { sheet, key } of list) {
-      this.marks.get(sheet)?.get(key)?.delete(rule);
-      touched.add(sheet);
-    }
-    this.marked.delete(rule);
-    this.located.delete(rule);
-  }
-
-  private rebuildMarks(): void {
-    this.marks.clear();
-    this.marked.clear();
-    this.located.clear();
-    const touched = new Set<string>();
-    for (const f of this.findings.values()) this.mark(f, touched);
+    return this.marksIndex.sheetOf(f);
   }
 
   // ---- navigation ----
 
   showSheet(name: string): void {
-    if (useUi.getState().activeSheet !== name) useUi.setState({ activeSheet: name, selection: null });
+    this.nav.showSheet(name);
   }
 
   /** Open the finding's sheet and select its cell(s), scrolled into view. */
   goToFinding(f: Finding): void {
-    const loc = this.locate(f);
-    if (!loc) {
-      say('该审核结果没有对应的单元格。', 'warn');
-      return;
-    }
-    const r = loc.cells.length ? parseSheetRange(loc.cells[0], loc.sheet) : null;
-    this.goTo(loc.sheet, r ? r.top : 0, r ? r.left : 0, r ? r.bottom : 0, r ? r.right : 0);
+    this.nav.goToFinding(f);
   }
 
   goTo(sheet: string, row: number, col: number, row2 = row, col2 = col, focus = true): void {
-    this.showSheet(sheet);
-    this.pendingSelect = { sheet, row, col, row2, col2, focus };
-    // the grid of another sheet mounts on the next render and picks the pending selection up
-    const g = this.grid;
-    if (g && g.sheet === sheet) this.flushPendingSelect();
+    this.nav.goTo(sheet, row, col, row2, col2, focus);
   }
 
-  pendingSelect: { sheet: string; row: number; col: number; row2: number; col2: number; focus: boolean } | null = null;
+  get pendingSelect(): PendingSelect | null {
+    return this.nav.pendingSelect;
+  }
+
+  set pendingSelect(p: PendingSelect | null) {
+    this.nav.pendingSelect = p;
+  }
 
   flushPendingSelect(): void {
-    const p = this.pendingSelect;
-    const g = this.grid;
-    if (!p || !g || g.sheet !== p.sheet) return;
-    this.pendingSelect = null;
-    g.select(p.row, p.col, p.row2, p.col2, p.focus);
+    this.nav.flushPendingSelect();
   }
 
   // ---- reading for the UI ----
@@ -518,29 +373,8 @@ class Controller {
 
   // ---- saving ----
 
-  private async bytes(): Promise<Uint8Array> {
-    return packetBytes(this.session!.toPacket());
-  }
-
   async save(saveAs = false): Promise<boolean> {
-    const s = this.session;
-    if (!s || !this.host) return false;
-    try {
-      const bytes = await this.bytes();
-      const saved = saveAs || this.untitled ? await this.host.saveAs(bytes, this.savedName) : await this.host.save(bytes);
-      if (!saved) return false;
-      s.dirty = false;
-      void this.autosaver?.saved();
-      this.savedName = saved.name;
-      this.untitled = false;
-      useUi.setState({ dirty: false, fileName: saved.name });
-      this.pushTitle();
-      say(`已保存「${saved.name}」。`);
-      return true;
-    } catch (e) {
-      say(`保存失败：${(e as Error).message}`, 'error');
-      return false;
-    }
+    return this.file.save(saveAs);
   }
 
   /**
@@ -554,7 +388,7 @@ class Controller {
     const was = useUi.getState().dirty;
     useUi.setState({ dirty: true });
     if (!was) this.pushTitle();
-    this.autosaver?.changed();
+    this.autosave.changed();
   }
 
   /**
@@ -568,7 +402,7 @@ class Controller {
     s.dirty = true;
     useUi.setState({ dirty: true });
     this.pushTitle();
-    this.autosaver?.changed();
+    this.autosave.changed();
   }
 
   pushTitle(): void {
@@ -579,6 +413,12 @@ class Controller {
   isNarrative(name: string): boolean {
     return name === NARRATIVE_VIEW;
   }
+}
+
+function sheetEntries(session: PacketSession): SheetEntry[] {
+  return session.packet.sheets
+    .filter((s) => !s.hidden)
+    .map((s) => ({ name: s.name, kind: s.kind, title: sheetTitle(s.cells) }));
 }
 
 function sheetTitle(cells: ({ v?: CellValue } | null)[][]): string {

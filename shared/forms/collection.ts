@@ -1,7 +1,8 @@
 /**
  * Forms as a collection inside a Packet: add, duplicate, delete, rename, reorder. Each operation keeps the
- * form's 审核 rows, the defined names and the 绩效自评汇总 sheet consistent. The editor calls these between
- * sessions (edit the Packet, then build a new PacketSession). Arrays are changed in place.
+ * form's 审核 rows, the defined names and the 绩效自评汇总 sheet consistent. Arrays are changed in place: on an
+ * open packet they run inside PacketSession.changeSheets, on the copy it hands them, which then goes into the
+ * open engine as one undoable step (no new session).
  */
 import { PacketError } from '../errors.js';
 import type { CellStyle, CheckDef, Packet, SheetModel } from '../model.js';

@@ -6,7 +6,7 @@
  */
 import { a1 } from '../a1.js';
 import { diffFindings, PacketSession, type CellEdit, type EditResult } from '../engine.js';
-import type { CellValue, Packet, SheetModel } from '../model.js';
+import type { CellValue, SheetModel } from '../model.js';
 import type { ImportPlan, PlannedRows, ProgressFn } from './plan.js';
 import { tick } from './plan.js';
 import { summarize, type ImportReport } from './report.js';
@@ -23,12 +23,6 @@ export interface ApplyResult {
   report: ImportReport;
   /** the engine's answer: the edits went through the open session, as one undoable step */
   edit?: EditResult;
-  /**
-   * Set when the import rebuilt the packet instead (forms added or replaced, applyImport): continue with
-   * this session and packet; the session passed in is then stale.
-   */
-  session?: PacketSession;
-  packet?: Packet;
 }
 
 /** The engine inserts at most this many rows per call. */
@@ -128,14 +122,20 @@ function near(a: CellValue, b: number, tol: number): boolean {
 /** 0.015: a computed 合计 of three rounded figures may differ from the source's rounded 合计 by that much. */
 const CHECK_TOLERANCE = 0.015 + 1e-9;
 
-export async function applyPlan(session: PacketSession, plan: ImportPlan, opts: ApplyOptions = {}): Promise<ApplyResult> {
+/**
+ * `inStep`: more of the same step after the cells (applyImport's forms), given the report; returns the sheets it
+ * added, replaced or removed.
+ */
+export async function applyPlan(session: PacketSession, plan: ImportPlan, opts: ApplyOptions = {}, inStep?: (report: ImportReport) => string[]): Promise<ApplyResult> {
   // rows inserted in several calls and the cells written after them: one Ctrl+Z takes the import back
   const before = new Map(session.findings().map((f) => [f.rule, f]));
   const height = new Map(plan.rows.map((r) => [r.sheet, session.sheet(r.sheet).cells.length]));
+  const moved: string[] = [];
   session.beginStep();
   let out: ApplyResult;
   try {
     out = await applySteps(session, plan, opts);
+    if (inStep) moved.push(...inStep(out.report));
   } finally {
     session.endStep();
   }
@@ -143,7 +143,7 @@ export async function applyPlan(session: PacketSession, plan: ImportPlan, opts: 
   const structural = [...height].filter(([sh, n]) => session.sheet(sh).cells.length !== n).map(([sh]) => sh);
   const edit = out.edit ?? { changed: [], added: [], removed: [], updated: [], rejected: [], structural: [] };
   const after = new Map(session.findings().map((f) => [f.rule, f]));
-  return { ...out, edit: { ...edit, ...diffFindings(before, after), structural: [...new Set([...edit.structural, ...structural])] } };
+  return { ...out, edit: { ...edit, ...diffFindings(before, after), structural: [...new Set([...edit.structural, ...structural, ...moved])] } };
 }
 
 async function applySteps(session: PacketSession, plan: ImportPlan, opts: ApplyOptions): Promise<ApplyResult> {

@@ -236,7 +236,7 @@ export function verifyFormScores(session: PacketSession, forms: PlannedForm[], r
   if (edits.length) session.apply(edits);
 }
 
-/** Replace matched forms and add new ones in the packet (outside any session). */
+/** Replace matched forms and add new ones in the packet (applyImport runs it inside session.changeSheets). */
 export function applyForms(packet: Packet, forms: PlannedForm[], report: ImportReport, overwrite: boolean): void {
   for (const f of forms) {
     const rep = report.sheets[f.report];

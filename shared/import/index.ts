@@ -4,19 +4,19 @@
  *
  *   const plan = await planImport(bytes, session, { file: '2023决算.xls', onProgress });
  *   // show plan.report (and plan.report.overwrites: the accountant confirms replacing those figures)
- *   const { report, packet } = await applyImport(session, plan);
- *   // packet: set when forms were added or replaced — open a new PacketSession on it
+ *   const { report, edit } = await applyImport(session, plan);
+ *   // edit: the findings diff of the whole import, one undo step (forms added or replaced included)
  *
  * Pure TypeScript: bytes in, report out. No DOM, no Node.
  */
-import { PacketSession } from '../engine.js';
+import type { PacketSession } from '../engine.js';
 import type { Packet } from '../model.js';
 import { applyPlan, type ApplyOptions, type ApplyResult } from './apply.js';
 import { applyForms, verifyFormScores } from './forms.js';
 import { summarize } from './report.js';
 import { planBook, type ImportPlan, type ProgressFn } from './plan.js';
 import { planPriorYear } from './prior.js';
-import type { ImportMode } from './report.js';
+import type { ImportMode, ImportReport } from './report.js';
 import { readSource, type SourceBook } from './source.js';
 import { labelKey } from './text.js';
 import { EMPTY_VOCABULARY as EMPTY, parseVocabulary, withVocabulary, type Vocabulary } from './vocabulary.js';
@@ -78,24 +78,24 @@ function planWith(book: SourceBook, session: PacketSession, opts: ImportOptions 
 
 /**
  * Apply a plan the accountant confirmed. `overwrite: false` keeps every non-empty figure already there.
- * A small import goes through `session` (one undoable step, `edit` holds the findings diff). A large one, or one
- * that adds or replaces forms, rebuilds the packet: `session` and `packet` of the result replace the ones the
- * editor holds (the session passed in is then stale).
+ * Everything goes through `session` as one undoable step (`edit` holds the findings diff): 科目 rows, cells, and
+ * the forms it adds or replaces (session.changeSheets: sheets, names and checks into the open engine).
  */
 export async function applyImport(session: PacketSession, plan: ImportPlan, opts: ApplyOptions = {}): Promise<ImportResult> {
-  const hasForms = !!plan.forms?.length;
+  const forms = plan.forms?.length ? plan.forms : null;
   const from = plan.report.mode === 'prior-year' ? 0.9 : 0.7;
-  const result = await withVocabulary(plan.vocabulary ?? EMPTY, () => applyPlan(session, plan, { span: hasForms ? [from, 0.85] : [from, 1], ...opts }));
-  if (!hasForms) return result;
-  const packet = result.packet ?? (JSON.parse(JSON.stringify(session.toPacket())) as Packet);
-  result.session?.destroy();
-  applyForms(packet, plan.forms!, result.report, opts.overwrite ?? true);
-  const next = new PacketSession(packet);
-  next.dirty = true;
-  verifyFormScores(next, plan.forms!, result.report);
-  result.report.summary = summarize(result.report);
-  opts.onProgress?.({ phase: '完成', done: 1, total: 1, fraction: 1 });
-  return { report: result.report, ...(result.edit ? { edit: result.edit } : {}), session: next, packet };
+  // the forms go in inside the import's one step, after its tables
+  const inStep = forms
+    ? (report: ImportReport): string[] => {
+        const { result } = session.changeSheets((p) => applyForms(p, forms, report, opts.overwrite ?? true));
+        verifyFormScores(session, forms, report);
+        report.summary = summarize(report);
+        return result.structural;
+      }
+    : undefined;
+  const result = await withVocabulary(plan.vocabulary ?? EMPTY, () => applyPlan(session, plan, { span: forms ? [from, 0.85] : [from, 1], ...opts }, inStep));
+  if (forms) opts.onProgress?.({ phase: '完成', done: 1, total: 1, fraction: 1 });
+  return result;
 }
 
 /** Plan and apply in one go (the command line; the editor asks for confirmation in between). */

@@ -111,15 +111,11 @@ export async function newYear(oldBytes: Uint8Array, old: Packet, opts: NewYearOp
   if (old.meta['评分规则']) packet.meta['评分规则'] = old.meta['评分规则'];
 
   // 上年数 through each row's 取数公式, by the ordinary 上年数 import
-  let session = new PacketSession(packet);
+  const session = new PacketSession(packet);
   const result = await importWorkbook(oldBytes, session, {
     file: opts.file, mode: 'prior-year', template: opts.template, vocabulary: opts.vocabulary, overwrite: true,
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
-  if (result.session && result.session !== session) {
-    session.destroy();
-    session = result.session;
-  }
   session.dirty = true;
   return { session, year, prior: result.report, overview, forms: forms.map((f) => f.name) };
 }

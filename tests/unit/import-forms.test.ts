@@ -9,6 +9,11 @@ import { formsBook, otherRegion, toBytes } from '../fixtures/import/build.js';
 import { findingLines, publishedFigures } from '../fixtures/import/compare.js';
 import { bytesOf, EMPTY_TABLES, loadPacket, openSession, REFERENCE, VOCABULARY } from '../helpers/packets.js';
 
+/** An import into `session`, handed back with it: forms added or replaced go into the open session too. */
+async function importInto(bytes: Uint8Array, session: PacketSession, opts: Parameters<typeof importWorkbook>[2]) {
+  return { ...(await importWorkbook(bytes, session, opts)), session };
+}
+
 let ref: Packet;
 beforeAll(async () => {
   ref = await loadPacket(REFERENCE);
@@ -16,21 +21,21 @@ beforeAll(async () => {
 
 describe('forms import', () => {
   it('all 72 reference forms into a packet of imported tables: the whole reference packet, findings and all', async () => {
-    let session = await openSession(EMPTY_TABLES);
-    session = (await importWorkbook(await toBytes(otherRegion(ref)), session, { vocabulary: VOCABULARY, file: 'tables.xlsx' })).session ?? session;
-    const r = await importWorkbook(await formsBook(ref), session, { vocabulary: VOCABULARY, file: 'forms.xlsx' });
+    const session = await openSession(EMPTY_TABLES);
+    await importInto(await toBytes(otherRegion(ref)), session, { vocabulary: VOCABULARY, file: 'tables.xlsx' });
+    const r = await importInto(await formsBook(ref), session, { vocabulary: VOCABULARY, file: 'forms.xlsx' });
     expect(r.report.summary.tables).toBe(72);
     expect(r.report.summary.cellsNotPlaced).toBe(0);
     expect(r.session).toBeDefined();
-    const forms = r.packet!.sheets.filter((s) => s.kind === 'form').map((s) => s.name);
+    const forms = r.session.packet.sheets.filter((s) => s.kind === 'form').map((s) => s.name);
     expect(forms).toEqual(ref.sheets.filter((s) => s.kind === 'form').map((s) => s.name));
-    const got = formsReport(r.session!);
+    const got = formsReport(r.session);
     expect(got.counts).toEqual({ 优: 36, 良: 36, 中: 0, 差: 0 });
     expect(got.sumB).toBe(3379.27);
     // the tables came from 元: they are the reference as printed, to the cent
     const refSession = new PacketSession(publishedFigures(ref));
     const skip10 = (sheet: string) => sheet === '公开10表';
-    expect(findingLines(r.session!, skip10)).toEqual(findingLines(refSession, skip10));
+    expect(findingLines(r.session, skip10)).toEqual(findingLines(refSession, skip10));
   });
 
   it('a form whose 项目名称 is in the packet replaces it; its changed figures are listed first', async () => {
@@ -49,11 +54,12 @@ describe('forms import', () => {
     ]);
     const kept = await applyImport(session, plan, { overwrite: false });
     expect(kept.report.sheets[0].notPlaced[0].reason).toMatch(/保留原表/);
-    const done = await applyImport(await openSession(REFERENCE), plan);
-    const forms = done.packet!.sheets.filter((s) => s.kind === 'form');
+    const into = await openSession(REFERENCE);
+    const done = { ...(await applyImport(into, plan)), session: into };
+    const forms = done.session.packet.sheets.filter((s) => s.kind === 'form');
     expect(forms.length).toBe(72);
     expect(forms[0].name).toBe(target);
-    expect(done.session!.getValue(target, 5, 4)).toBe(12.5);
+    expect(done.session.getValue(target, 5, 4)).toBe(12.5);
   });
 
   it('a form with an unknown 项目名称 is added; a sheet titled as a form but not laid out as one is named', async () => {
@@ -67,9 +73,9 @@ describe('forms import', () => {
     const odd = book.addWorksheet('说明');
     odd.addRow(['项目支出绩效自评表']);
     odd.addRow(['本单位项目见附件', 3]);
-    const r = await importWorkbook(await toBytes(book), session, { vocabulary: VOCABULARY, file: 'new-form.xlsx' });
+    const r = await importInto(await toBytes(book), session, { vocabulary: VOCABULARY, file: 'new-form.xlsx' });
     expect(r.report.sheets[0].table).toBe('自评73 2025年新增测试项目');
-    expect(formsReport(r.session!).forms.map((f) => f.name)).toContain('2025年新增测试项目');
+    expect(formsReport(r.session).forms.map((f) => f.name)).toContain('2025年新增测试项目');
     expect(r.report.sheets[1]).toMatchObject({ sheet: '说明', table: null });
     expect(r.report.sheets[1].reason).toMatch(/无法按自评表读取：找不到「项目名称」行/);
     expect(r.report.sheets[1].notPlaced.map((c) => c.cell)).toEqual(['说明!A1', '说明!A2', '说明!B2']);
@@ -91,11 +97,11 @@ describe('forms import', () => {
       delete c.f;
       c.v = 3;
     });
-    const r = await importWorkbook(source, await openSession(REFERENCE), { vocabulary: VOCABULARY, file: 'printed.xlsx' });
+    const r = await importInto(source, await openSession(REFERENCE), { vocabulary: VOCABULARY, file: 'printed.xlsx' });
     // every amount placed, the printed 执行率得分 too: the checks speak about it, not the placement report
     expect(r.report.sheets[0].notPlaced).toEqual([]);
     expect(r.report.summary).toMatchObject({ amountsNotPlaced: 0, cellsNotPlaced: 0 });
-    const s = r.session!;
+    const s = r.session;
     // both kept as published: no silent replacement by the computed figures
     expect(s.getValue(target, k0.total.row, k0.total.col)).toBe(printed + 10);
     expect(s.getValue(target, k0.rateScore.row, k0.rateScore.col)).toBe(3);
@@ -121,10 +127,10 @@ describe('forms import', () => {
       delete c.f;
       c.v = 0;
     });
-    const r = await importWorkbook(source, await openSession(REFERENCE), { vocabulary: VOCABULARY, file: 'same.xlsx' });
+    const r = await importInto(source, await openSession(REFERENCE), { vocabulary: VOCABULARY, file: 'same.xlsx' });
     expect(r.report.summary).toMatchObject({ amountsNotPlaced: 0, amountsVerified: 0, cellsNotPlaced: 0 });
-    expect(r.session!.getValue(target, k!.rateScore.row, k!.rateScore.col)).toBe(0);
-    expect(r.session!.findings().filter((f) => f.sheet === target && f.severity === 'error')).toEqual([]);
+    expect(r.session.getValue(target, k!.rateScore.row, k!.rateScore.col)).toBe(0);
+    expect(r.session.findings().filter((f) => f.sheet === target && f.severity === 'error')).toEqual([]);
   });
 
   it('a printed 执行率得分 10 where the rule gives 7 is that error at that cell; 7 is no finding; agreeing figures follow A/B and the rule', async () => {
@@ -145,20 +151,20 @@ describe('forms import', () => {
     const sheetOf = (r: Awaited<ReturnType<typeof importWorkbook>>) => r.report.sheets.find((x) => x.sheet === '自评表')!.table!;
 
     // printed 10 (and a 总分 100 that adds up with it): kept, placed, and the 执行率得分 check names H6
-    const wrong = await importWorkbook(await book(10, 100), await openSession(EMPTY_TABLES), { vocabulary: VOCABULARY, file: '他省自评表.xlsx' });
+    const wrong = await importInto(await book(10, 100), await openSession(EMPTY_TABLES), { vocabulary: VOCABULARY, file: '他省自评表.xlsx' });
     expect(wrong.report.summary).toMatchObject({ amountsNotPlaced: 0, cellsNotPlaced: 0 });
     const w = sheetOf(wrong);
-    expect(wrong.session!.getValue(w, 5, 7)).toBe(10);
-    expect(errorsOf(wrong.session!, w)).toEqual([[`${w}:执行率得分`, ['H6'], '执行率得分 10 与评分规则「stepped」按执行率计得的 7 不符：执行率得分应由评分规则计算。']]);
+    expect(wrong.session.getValue(w, 5, 7)).toBe(10);
+    expect(errorsOf(wrong.session, w)).toEqual([[`${w}:执行率得分`, ['H6'], '执行率得分 10 与评分规则「stepped」按执行率计得的 7 不符：执行率得分应由评分规则计算。']]);
     // 手工调整: B of 政府预算资金 typed again moves 年度资金总额's B, not the published 执行率得分; the check keeps speaking
-    wrong.session!.apply([{ sheet: w, row: 6, col: 4, value: 19 }]);
-    expect([wrong.session!.getValue(w, 5, 4), wrong.session!.getValue(w, 5, 7)]).toEqual([19, 10]);
-    expect(errorsOf(wrong.session!, w).map((x) => x[0])).toEqual([`${w}:执行率得分`]);
+    wrong.session.apply([{ sheet: w, row: 6, col: 4, value: 19 }]);
+    expect([wrong.session.getValue(w, 5, 4), wrong.session.getValue(w, 5, 7)]).toEqual([19, 10]);
+    expect(errorsOf(wrong.session, w).map((x) => x[0])).toEqual([`${w}:执行率得分`]);
 
     // printed 7 (总分 97): the rule's own figure, no finding
-    const right = await importWorkbook(await book(7, 97), await openSession(EMPTY_TABLES), { vocabulary: VOCABULARY, file: '自评表.xlsx' });
+    const right = await importInto(await book(7, 97), await openSession(EMPTY_TABLES), { vocabulary: VOCABULARY, file: '自评表.xlsx' });
     expect(right.report.summary).toMatchObject({ amountsNotPlaced: 0, cellsNotPlaced: 0 });
-    const s = right.session!;
+    const s = right.session;
     const f = sheetOf(right);
     expect(errorsOf(s, f)).toEqual([]);
     // 运算: B of 政府预算资金 up to A moves 年度资金总额's B, 执行率 (100 %), 执行率得分 and 总分 in one undo step
@@ -177,10 +183,10 @@ describe('forms import', () => {
     expect([s.getValue(f, 5, 7), s.getValue(f, 22, 7)]).toEqual([14, 104]);
 
     // no printed 执行率得分 and no printed 总分: the rule's 7 is filled in, the 总分 follows it to 97, no finding
-    const bare = await importWorkbook(await book(null, null), await openSession(EMPTY_TABLES), { vocabulary: VOCABULARY, file: '空白得分.xlsx' });
+    const bare = await importInto(await book(null, null), await openSession(EMPTY_TABLES), { vocabulary: VOCABULARY, file: '空白得分.xlsx' });
     const b = sheetOf(bare);
-    expect([bare.session!.getValue(b, 5, 7), bare.session!.getValue(b, 22, 7)]).toEqual([7, 97]);
-    expect(errorsOf(bare.session!, b)).toEqual([]);
+    expect([bare.session.getValue(b, 5, 7), bare.session.getValue(b, 22, 7)]).toEqual([7, 97]);
+    expect(errorsOf(bare.session, b)).toEqual([]);
   });
 
   it('a source form without a printed 总分 gets the sum of its items; figures that agree keep following the items when typed', async () => {
@@ -193,8 +199,8 @@ describe('forms import', () => {
       const s = p.sheets.find((x) => x.name === target)!;
       delete s.cells[k0.total.row][k0.total.col]!.v;
     });
-    const r = await importWorkbook(source, await openSession(REFERENCE), { vocabulary: VOCABULARY, file: 'no-total.xlsx' });
-    const s = r.session!;
+    const r = await importInto(source, await openSession(REFERENCE), { vocabulary: VOCABULARY, file: 'no-total.xlsx' });
+    const s = r.session;
     expect(s.getValue(target, k0.total.row, k0.total.col)).toBe(printed);
     expect(s.findings().filter((f) => f.sheet === target && f.severity === 'error')).toEqual([]);
     // 运算: an indicator 得分 typed 1 lower moves the 总分 with it; the 执行率得分 follows 全年执行数 through the rule
@@ -233,14 +239,14 @@ describe('forms import', () => {
     ws.getCell('G23').value = 100;
     ws.getCell('H23').value = 97;
     const session = await openSession(EMPTY_TABLES);
-    const r = await importWorkbook(await toBytes(book), session, { vocabulary: VOCABULARY, file: '自评表.xlsx' });
+    const r = await importInto(await toBytes(book), session, { vocabulary: VOCABULARY, file: '自评表.xlsx' });
     const notPlaced = r.report.sheets.flatMap((x) => x.notPlaced.map((c) => `${c.cell} ${c.value} ${c.reason}`));
     expect(notPlaced).toEqual([]);
     expect(r.report.summary.cellsNotPlaced).toBe(0);
     for (const name of ['自评评分规则', '审核', '公开包信息']) {
       expect(r.report.sheets.find((x) => x.sheet === name)?.reason, name).toMatch(/本套模板自带的隐藏工作表/);
     }
-    const form = formsReport(r.session!).forms.find((f) => f.name === '乡村道路养护项目')!;
+    const form = formsReport(r.session).forms.find((f) => f.name === '乡村道路养护项目')!;
     expect(form).toMatchObject({ A: 20, B: 18, rate: 90, rateScore: 7, total: 97, grade: '优' });
   });
 });

@@ -43,7 +43,7 @@ describe('names only', () => {
     const { bytes, file } = await namesOnlyBytes(ref, true);
     const session = await openSession(EMPTY_TABLES);
     const r = await importWorkbook(bytes, session, { vocabulary: VOCABULARY, file });
-    const live = r.session ?? session;
+    const live = session;
     const notPlaced = r.report.sheets.flatMap((x) => x.notPlaced.filter((c) => c.amount));
     // 02表's 2130804 row: seven amount columns, its figures 3.00 / 3.00 and five 0.00
     expect(notPlaced.length).toBe(7);
@@ -62,7 +62,7 @@ describe('names only', () => {
     const { bytes, file } = await namesOnlyBytes(ref, false);
     const session = await openSession(EMPTY_TABLES);
     const r = await importWorkbook(bytes, session, { vocabulary: VOCABULARY, file });
-    const live = r.session ?? session;
+    const live = session;
     const notPlaced = r.report.sheets.flatMap((x) => x.notPlaced.map((c) => `${c.cell} ${c.value} ${c.reason}`));
     expect(notPlaced).toEqual([]);
     expect(r.report.summary.amountsNotPlaced).toBe(0);

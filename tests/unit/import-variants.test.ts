@@ -25,7 +25,7 @@ async function priorFrom(bytes: Uint8Array, file: string): Promise<{ filled: Map
   const session = await openSession(EMPTY_TABLES);
   const plan = await planImport(bytes, session, { vocabulary: VOCABULARY, file, mode: 'prior-year', template });
   const r = await applyImport(session, plan);
-  const live = r.session ?? session;
+  const live = session;
   const sheet = live.sheet(PRIOR_SHEET);
   const filled = new Map<string, number>();
   for (const i of r.report.priorYear!.filled) {
@@ -59,7 +59,7 @@ describe('the layout-variant corpus imported into the empty template', () => {
     const { bytes, file } = await variantBytes(ref, spec);
     const session = await openSession(EMPTY_TABLES);
     const r = await importWorkbook(bytes, session, { vocabulary: VOCABULARY, file });
-    const live = r.session ?? session;
+    const live = session;
     const s = r.report.summary;
     const notPlaced = r.report.sheets.flatMap((x) => x.notPlaced.map((c) => `${c.cell} ${c.value} ${c.reason}`));
     expect(notPlaced, spec.what).toEqual([]);

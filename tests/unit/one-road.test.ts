@@ -63,10 +63,11 @@ describe('one definition each', () => {
     const hits = code.filter(({ text }) => text.includes('\\d{3}(\\d{2}){0,2}')).map(({ p }) => p);
     expect(hits).toEqual(['shared/subject-code.ts']);
   });
-  it('findings are ranked by one function (engine.ts findingRank), the controller sorts through sortFindings', () => {
+  it('findings are ranked by one function (findingRank, shared/session/check-runner.ts), the editor sorts through sortFindings', () => {
     const hits = code.filter(({ text }) => /severity === 'error' \? 0/.test(text)).map(({ p }) => p);
-    expect(hits).toEqual(['shared/engine.ts']);
-    expect(readFileSync('renderer/state/controller.ts', 'utf8')).toContain('sortFindings(');
+    expect(hits).toEqual(['shared/session/check-runner.ts']);
+    // the controller's marks index (renderer/state/marks.ts) keeps the findings list the checks panel shows
+    expect(readFileSync('renderer/state/marks.ts', 'utf8')).toContain('sortFindings(');
     const f = (severity: 'error' | 'warning', rounding: boolean, sheet: string, rule: string) => ({ severity, rounding, sheet, rule }) as unknown as Finding;
     const list = [f('warning', true, '公开01表', 'A'), f('warning', false, '公开02表', 'B'), f('error', false, '公开03表', 'C'), f('warning', false, '公开01表', 'D')];
     expect(list.map(findingRank)).toEqual([2, 1, 0, 1]);
