@@ -13,9 +13,9 @@ import '../forms/rules.js';
 import '../catalog/checks.js';
 import { isCellKind, isNumericKind } from '../kinds.js';
 import { capPlaceholder } from '../safety/formulas.js';
-import type { CellValue, CheckDef, SheetModel } from '../model.js';
+import type { CheckDef, SheetModel } from '../model.js';
 import { isNumericFormat } from './cell-input.js';
-import type { EngineCore } from './core.js';
+import { OnCore } from './core.js';
 import type { ChangedCell, EditResult, Finding } from './types.js';
 
 export interface CompiledCheck {
@@ -62,39 +62,9 @@ export interface CheckGroup {
 
 export const FORMULA_GROUP = '__审核';
 
-export class CheckRunner {
+export class CheckRunner extends OnCore {
   groups: CheckGroup[] = [];
   current = new Map<string, Finding>();
-
-  constructor(private readonly core: EngineCore) {}
-
-  private get hf() {
-    return this.core.hf;
-  }
-
-  private get tr() {
-    return this.core.tr;
-  }
-
-  private get packet() {
-    return this.core.packet;
-  }
-
-  private get sheetIds() {
-    return this.core.sheetIds;
-  }
-
-  private sheetId(name: string): number {
-    return this.core.sheetId(name);
-  }
-
-  private sheet(name: string): SheetModel {
-    return this.core.sheet(name);
-  }
-
-  private getValue(sheet: string, row: number, col: number): CellValue {
-    return this.core.getValue(sheet, row, col);
-  }
 
   /** Re-read every check from the engine: the editor's 重新审核 button (the edit path never needs it) and the full-check benchmark. */
   recheckAll(): Finding[] {
@@ -142,7 +112,6 @@ export class CheckRunner {
     }
     return { content, checks: out };
   }
-
 
   private fmt(v: unknown): string {
     if (v instanceof DetailedCellError) return v.value;
@@ -270,7 +239,6 @@ export class CheckRunner {
     }));
   }
 
-
   declarationsTouched(cells: { sheet: string; col: number }[]): CheckGroup[] {
     return this.groups.filter((g) => {
       if (!g.decl) return false;
@@ -335,7 +303,6 @@ export class CheckRunner {
     return { changed, ...diffFindings(before, this.current), rejected: [], structural };
   }
 
-
   forgetLocators(): void {
     for (const g of this.groups) for (const c of g.checks) delete c.locs;
   }
@@ -344,7 +311,6 @@ export class CheckRunner {
     for (const rule of [...this.current.keys()]) if (rule.startsWith(`类型:${sheet}!`)) this.current.delete(rule);
     this.scanTypes(this.sheet(sheet));
   }
-
 
   /** Cached values of formula cells, so the model (and a saved file) shows what the engine computed. */
   refreshCachedValues(only?: ChangedCell[]): void {
@@ -421,7 +387,6 @@ function touches(deps: Dep[], changed: ChangedCell[]): boolean {
 function ruleSource(_f: Finding, rule: string, g: CheckGroup): boolean {
   return !!g.decl && rule.startsWith(`${g.decl.id}:`);
 }
-
 
 function sameFinding(a: Finding, b: Finding): boolean {
   return a.message === b.message && a.severity === b.severity && a.rounding === b.rounding && a.cells.join() === b.cells.join() && a.sheet === b.sheet;

@@ -94,3 +94,39 @@ export function editBlocks(cells: { sheet: string; row: number; col: number; val
   }
   return blocks;
 }
+
+/**
+ * A part of the session (checks, 运算, undo) working on the one engine state: the names the moved code has always
+ * used (hf, tr, packet, sheetId …) read through to the core, so no part keeps a copy that could drift.
+ */
+export abstract class OnCore {
+  constructor(protected readonly core: EngineCore) {}
+
+  protected get hf(): HyperFormula {
+    return this.core.hf;
+  }
+
+  protected get tr(): FormulaTranslator {
+    return this.core.tr;
+  }
+
+  protected get packet(): Packet {
+    return this.core.packet;
+  }
+
+  protected get sheetIds(): Map<string, number> {
+    return this.core.sheetIds;
+  }
+
+  protected sheetId(name: string): number {
+    return this.core.sheetId(name);
+  }
+
+  protected sheet(name: string): SheetModel {
+    return this.core.sheet(name);
+  }
+
+  protected getValue(sheet: string, row: number, col: number): CellValue {
+    return this.core.getValue(sheet, row, col);
+  }
+}

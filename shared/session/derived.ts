@@ -4,8 +4,8 @@
  */
 import { DetailedCellError } from 'hyperformula';
 import { derivations, type Derivation } from '../calc.js';
-import type { CellValue, SheetModel } from '../model.js';
-import type { EngineCore } from './core.js';
+import type { CellValue } from '../model.js';
+import { OnCore } from './core.js';
 
 /** Derived figures: a sum of two-decimal figures carries float noise (3966.6200000000003); six decimals keep the forms' 万元. */
 export interface Follower {
@@ -49,28 +49,7 @@ export function agreement(value: CellValue, computed: CellValue, tol: number): A
   return Math.abs(x - y) <= tol + 1e-9 ? 'rounding' : 'no';
 }
 
-export class Derived {
-  constructor(private readonly core: EngineCore) {}
-
-  private get hf() {
-    return this.core.hf;
-  }
-
-  private get tr() {
-    return this.core.tr;
-  }
-
-  private get packet() {
-    return this.core.packet;
-  }
-
-  private sheetId(name: string): number {
-    return this.core.sheetId(name);
-  }
-
-  private sheet(name: string): SheetModel {
-    return this.core.sheet(name);
-  }
+export class Derived extends OnCore {
 
   derivationsOf(sheets: Iterable<string>): Derivation[] {
     const out: Derivation[] = [];

@@ -8,7 +8,7 @@ import { declarationTables, expandDeclaration } from '../checks.js';
 import { PacketError } from '../errors.js';
 import type { CellValue } from '../model.js';
 import type { CheckGroup, CheckRunner } from './check-runner.js';
-import type { EngineCore } from './core.js';
+import { OnCore, type EngineCore } from './core.js';
 import { insertModelRows, removeModelRows, restoreRows, type ModelRows } from './row-surgery.js';
 import { restoreStructure, type Structure } from './sheet-ops.js';
 import type { EditResult } from './types.js';
@@ -30,17 +30,15 @@ export type UndoEntry =
 
 export const MAX_UNDO = 500;
 
-export class UndoJournal {
+export class UndoJournal extends OnCore {
   private undoStack: UndoEntry[] = [];
   private redoStack: UndoEntry[] = [];
 
   constructor(
-    private readonly core: EngineCore,
+    core: EngineCore,
     private readonly runner: CheckRunner,
-  ) {}
-
-  private get hf() {
-    return this.core.hf;
+  ) {
+    super(core);
   }
 
   private get current() {
@@ -49,10 +47,6 @@ export class UndoJournal {
 
   private get groups() {
     return this.runner.groups;
-  }
-
-  private get packet() {
-    return this.core.packet;
   }
 
   deferLater(groups: CheckGroup[]): CheckGroup[] {

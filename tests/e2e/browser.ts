@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 // the same Chromium flags the PDF printer uses (STACK-NOTES)
 import { CHROMIUM_ARGS } from '../../node/pdf';
+import { PRINT_OPTIONS } from '../../shared/export/pdf';
 
 export const BASE_URL = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:5173/';
 export const ARTIFACTS = join(process.cwd(), 'tests', 'artifacts');
@@ -24,7 +25,12 @@ export interface OpenedPage {
   errors: string[];
 }
 
-export async function openEditor(browser: Browser, query = ''): Promise<OpenedPage> {
+export function openEditor(browser: Browser, query = ''): Promise<OpenedPage> {
+  return openEditorAt(browser, BASE_URL + query);
+}
+
+/** The editor served from another address (the real `npm start` browser mode, say). */
+export async function openEditorAt(browser: Browser, url: string): Promise<OpenedPage> {
   const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, acceptDownloads: true, locale: 'zh-CN' });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -33,7 +39,7 @@ export async function openEditor(browser: Browser, query = ''): Promise<OpenedPa
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
     if (process.env.E2E_DEBUG) console.log('page:', m.type(), m.text());
   });
-  await page.goto(BASE_URL + query);
+  await page.goto(url);
   await page.waitForFunction(() => (window.__juesuanPerf?.loadedAt ?? 0) > 0, undefined, { timeout: 60_000 });
   return { page, errors };
 }
@@ -142,4 +148,24 @@ export async function shot(page: Page, name: string): Promise<string> {
   const path = join(ARTIFACTS, name);
   await page.screenshot({ path });
   return path;
+}
+
+/**
+ * Lend the page Chromium's printer as `window.juesuanPdfPrinter`, printing as node/pdf.ts does (one printing
+ * page, reused by every pass); `calls` records each pass's options.
+ */
+export async function lendPdfPrinter(page: Page): Promise<{ calls: { pageRanges?: string; scale?: number }[] }> {
+  const printing = await page.context().browser()!.newContext();
+  let pp: Page | undefined;
+  const calls: { pageRanges?: string; scale?: number }[] = [];
+  await page.exposeFunction('juesuanPdfPrinter', async (html: string, opts: { pageRanges?: string; scale?: number }) => {
+    calls.push(opts);
+    pp ??= await printing.newPage();
+    await pp.setContent(html, { waitUntil: 'load', timeout: 90_000 });
+    await pp.evaluate(() => document.fonts.ready.then(() => undefined));
+    const buf = await pp.pdf({ ...PRINT_OPTIONS, ...(opts.pageRanges ? { pageRanges: opts.pageRanges } : {}), ...(opts.scale ? { scale: opts.scale } : {}) });
+    return Buffer.from(buf).toString('base64');
+  });
+  page.on('close', () => void printing.close());
+  return { calls };
 }

@@ -14,11 +14,10 @@ import { join } from 'node:path';
 import JSZip from 'jszip';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRINT_OPTIONS } from '../../shared/export/pdf';
 import { readPdfOutline } from '../../shared/export/pdf-dests';
 import { readPdfBookmarks } from '../../shared/export/pdf-outline';
-import { PAPER_MM } from '../../shared/export/sheet-html';
-import { ARTIFACTS, launch, shot } from './browser';
+import { pageSizes, paperOf } from '../helpers/pdf-pages';
+import { ARTIFACTS, BASE_URL, launch, lendPdfPrinter, openEditorAt, shot } from './browser';
 
 let browser: Browser;
 
@@ -30,51 +29,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const PT_PER_MM = 72 / 25.4;
-function paperOf(s: { w: number; h: number }): string {
-  for (const [name, mm] of Object.entries(PAPER_MM)) {
-    const short = mm.short * PT_PER_MM;
-    const long = mm.long * PT_PER_MM;
-    if (Math.abs(s.w - short) < 1.5 && Math.abs(s.h - long) < 1.5) return `${name} portrait`;
-    if (Math.abs(s.w - long) < 1.5 && Math.abs(s.h - short) < 1.5) return `${name} landscape`;
-  }
-  return `${s.w}x${s.h}`;
-}
-function pageSizes(file: string, pages: number): string[] {
-  const info = execFileSync('pdfinfo', ['-f', '1', '-l', String(pages), file], { encoding: 'utf8' });
-  const out: string[] = [''];
-  for (const m of info.matchAll(/Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+)/g)) out[Number(m[1])] = paperOf({ w: Number(m[2]), h: Number(m[3]) });
-  return out;
-}
+const paperSizes = (file: string, pages: number): string[] => pageSizes(file, pages).map((x, i) => (i ? paperOf(x) : ''));
 const pdftext = (file: string, p: number) => execFileSync('pdftotext', ['-layout', '-f', String(p), '-l', String(p), file, '-'], { encoding: 'utf8' });
 const norm = (s: string) => s.replace(/\s+/g, '');
-
-async function open(url: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, acceptDownloads: true, locale: 'zh-CN' });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  await page.goto(url);
-  await page.waitForFunction(() => (window.__juesuanPerf?.loadedAt ?? 0) > 0, undefined, { timeout: 60_000 });
-  return { page, errors };
-}
-
-/** The e2e harness's printer (print.test.ts): Playwright's page.pdf as node/pdf.ts prints. */
-async function lendPdfPrinter(page: Page): Promise<void> {
-  const printing = await page.context().browser()!.newContext();
-  let pp: Page | undefined;
-  await page.exposeFunction('juesuanPdfPrinter', async (html: string, opts: { pageRanges?: string; scale?: number }) => {
-    pp ??= await printing.newPage();
-    await pp.setContent(html, { waitUntil: 'load', timeout: 90_000 });
-    await pp.evaluate(() => document.fonts.ready.then(() => undefined));
-    const buf = await pp.pdf({ ...PRINT_OPTIONS, ...(opts.pageRanges ? { pageRanges: opts.pageRanges } : {}), ...(opts.scale ? { scale: opts.scale } : {}) });
-    return Buffer.from(buf).toString('base64');
-  });
-  page.on('close', () => void printing.close());
-}
 
 async function uncheckAll(page: Page): Promise<void> {
   for (const g of ['front', 'overview', 'tables', 'narrative', 'back', 'report']) {
@@ -100,7 +57,7 @@ async function download(page: Page, testid: string, name: string): Promise<{ fil
 
 describe('打印: paper, orientation per part, the 审核报告', () => {
   it('A3, 公开01表 turned and the 审核报告: the PDF has exactly those pages at those sizes', async () => {
-    const { page, errors } = await open(process.env.E2E_BASE_URL ?? 'http://127.0.0.1:5173/');
+    const { page, errors } = await openEditorAt(browser, BASE_URL);
     await lendPdfPrinter(page);
     // an 出错说明 written in the checks panel is printed in the 审核报告 part
     const named = page.locator('li.finding.warn', { hasText: '2130804' });
@@ -135,7 +92,7 @@ describe('打印: paper, orientation per part, the 审核报告', () => {
     const { file } = await download(page, 'pdf-button', 'print-a3-report.pdf');
     const bytes = new Uint8Array(readFileSync(file));
     expect(readPdfOutline(bytes).pageCount).toBe(n);
-    const sizes = pageSizes(file, n);
+    const sizes = paperSizes(file, n);
     const labels = await page.$$eval('[data-testid="preview-pages"] button', (bs) => bs.map((b) => b.querySelector('span')!.textContent!));
     expect(labels).toHaveLength(n);
     expect(sizes[1]).toBe('A3 portrait');
@@ -211,7 +168,7 @@ describe('npm start in browser mode prints PDFs through its own 127.0.0.1 endpoi
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('缩放');
 
-    const { page, errors } = await open(`${base}/`);
+    const { page, errors } = await openEditorAt(browser, `${base}/`);
     expect(await page.evaluate(() => typeof (window as unknown as { juesuanPdfPrinter?: unknown }).juesuanPdfPrinter)).toBe('undefined');
     await page.click('button[data-cmd="print"]');
     await page.waitForSelector('[data-testid="preview-page-count"]', { timeout: 400_000 });

@@ -12,11 +12,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRINT_OPTIONS } from '../../shared/export/pdf';
 import { readPdfOutline } from '../../shared/export/pdf-dests';
-import { ARTIFACTS, launch, openEditor, shot } from './browser';
+import { ARTIFACTS, launch, lendPdfPrinter, openEditor, shot } from './browser';
 
 let browser: Browser;
 let dir: string;
@@ -29,23 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** Lend the page Chromium's printer, as node/pdf.ts prints (one printing page, reused by every pass). */
-async function lendPdfPrinter(page: Page): Promise<{ calls: { pageRanges?: string; scale?: number }[] }> {
-  const printing = await page.context().browser()!.newContext();
-  let pp: Page | undefined;
-  const calls: { pageRanges?: string; scale?: number }[] = [];
-  await page.exposeFunction('juesuanPdfPrinter', async (html: string, opts: { pageRanges?: string; scale?: number }) => {
-    calls.push(opts);
-    pp ??= await printing.newPage();
-    await pp.setContent(html, { waitUntil: 'load', timeout: 90_000 });
-    await pp.evaluate(() => document.fonts.ready.then(() => undefined));
-    const buf = await pp.pdf({ ...PRINT_OPTIONS, ...(opts.pageRanges ? { pageRanges: opts.pageRanges } : {}), ...(opts.scale ? { scale: opts.scale } : {}) });
-    return Buffer.from(buf).toString('base64');
-  });
-  page.on('close', () => void printing.close());
-  return { calls };
-}
 
 const pdftext = (file: string, p: number) => execFileSync('pdftotext', ['-layout', '-f', String(p), '-l', String(p), file, '-'], { encoding: 'utf8' });
 const norm = (s: string) => s.replace(/\s+/g, '');

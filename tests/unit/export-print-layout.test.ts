@@ -14,34 +14,13 @@ import { printNarrative } from '../../shared/export/narrative.js';
 import { printPacketPdf, type PacketPdf } from '../../shared/export/pdf.js';
 import { readPdfBookmarks } from '../../shared/export/pdf-outline.js';
 import type { PrintPart } from '../../shared/export/print.js';
-import { PAPER_MM } from '../../shared/export/sheet-html.js';
+import { pageSizes, paperOf } from '../helpers/pdf-pages.js';
 import type { Packet } from '../../shared/model.js';
 import { generateNarrative } from '../../shared/narrative/generate.js';
 import { auditReportHtml, auditReportSection, buildAuditReport, reportTitle, type AuditReport } from '../../shared/report/report.js';
 import { openSession } from '../helpers/packets.js';
 
 const ART = 'tests/artifacts/print-layout';
-const PT_PER_MM = 72 / 25.4;
-
-/** Page sizes in points from pdfinfo, 1-based. */
-function pageSizes(file: string, pages: number): { w: number; h: number }[] {
-  const info = execFileSync('pdfinfo', ['-f', '1', '-l', String(pages), file], { encoding: 'utf8' });
-  const out = [{ w: 0, h: 0 }];
-  for (const m of info.matchAll(/Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+)/g)) out[Number(m[1])] = { w: Number(m[2]), h: Number(m[3]) };
-  return out;
-}
-
-/** "A4 portrait" / "A3 landscape" of a page size (within a point), or the size itself when it is neither. */
-function paperOf(s: { w: number; h: number }): string {
-  for (const [name, mm] of Object.entries(PAPER_MM)) {
-    const short = mm.short * PT_PER_MM;
-    const long = mm.long * PT_PER_MM;
-    if (Math.abs(s.w - short) < 1.5 && Math.abs(s.h - long) < 1.5) return `${name} portrait`;
-    if (Math.abs(s.w - long) < 1.5 && Math.abs(s.h - short) < 1.5) return `${name} landscape`;
-  }
-  return `${s.w}x${s.h}`;
-}
-
 function write(name: string, bytes: Uint8Array): string {
   const f = join(ART, name);
   writeFileSync(f, bytes);
