@@ -35,6 +35,11 @@ export interface CompiledCheck {
   lazy?: { exprs: string[]; deps?: Dep[] | 'all' };
   /** one APPROXSTATE cell stands for the check and its strict twin (0 exact, 1 尾数差, 2 fails) */
   state?: boolean;
+  /**
+   * A lazy 公式 check (the 审核 sheet's own): its locators read as the engine would print them. Its placeholders
+   * and locators go into the engine (cells 2…) only when a row move must shift them: see CheckRunner.promote.
+   */
+  declared?: boolean;
 }
 
 /** A block of cells a lazy message reads: a change inside it re-reads the message of a failing check. */
@@ -87,7 +92,7 @@ export class CheckRunner extends OnCore {
    * text until the check fails. The 审核 sheet's own checks keep theirs in the engine, whose row moves keep
    * their references right (they are never re-expanded).
    */
-  compileGroup(checks: ConcreteCheck[], lazy: boolean): { content: RawCellContent[][]; checks: CompiledCheck[] } {
+  compileGroup(checks: ConcreteCheck[], lazy: boolean, declared = false): { content: RawCellContent[][]; checks: CompiledCheck[] } {
     const content: RawCellContent[][] = [];
     const out: CompiledCheck[] = [];
     for (const check of checks) {
@@ -98,7 +103,7 @@ export class CheckRunner extends OnCore {
         // a generated check that is one APPROX call reads both ways from one cell, its sums evaluated once
         const one = /^=APPROX\(/.test(tol) && wholeCall(tol.slice(1));
         content.push(one ? [`=APPROXSTATE(${tol.slice(8)}`] : strict === tol ? [tol] : [tol, strict]);
-        out.push({ check, nLoc: check.locate.length, parts, nExpr: exprs.length, hasTol: strict !== tol && !one, lazy: { exprs }, state: one });
+        out.push({ check, nLoc: check.locate.length, parts, nExpr: exprs.length, hasTol: strict !== tol && !one, lazy: { exprs }, state: one, ...(declared ? { declared } : {}) });
         continue;
       }
       content.push([
@@ -134,7 +139,10 @@ export class CheckRunner extends OnCore {
     // a check that holds needs nothing more (locators and messages are read only for a finding)
     if (strict === true && !(tol instanceof DetailedCellError)) return { rule: cc.check.rule, finding: null };
     // the text a locator has after a trip through the engine (sheet names quoted), as the eager groups read it
-    if (!cc.locs && cc.lazy) cc.locs = cc.check.locate.map((l) => this.resolveName(this.tr.fromEngine(this.tr.toEngine(l))));
+    if (!cc.locs && cc.lazy) {
+      // a 公式 check's locator as its engine cell printed it (eagerly compiled before issue 17): normalised by HyperFormula
+      cc.locs = cc.check.locate.map((l) => this.resolveName(this.tr.fromEngine(cc.declared ? this.normalized(l) : this.tr.toEngine(l))));
+    }
     if (!cc.locs) {
       cc.locs = [];
       for (let k = 0; k < cc.nLoc; k++) {
@@ -173,6 +181,40 @@ export class CheckRunner extends OnCore {
       return { rule: cc.check.rule, finding: { ...base, severity: 'warning', rounding: true, message } };
     }
     return { rule: cc.check.rule, finding: { ...base, rounding: false, message } };
+  }
+
+  private normalized(text: string): string {
+    try {
+      return this.hf.normalizeFormula(this.tr.toEngine(text));
+    } catch {
+      // an engine cell holding text it cannot parse prints it back as written
+      return this.tr.toEngine(text);
+    }
+  }
+
+  /**
+   * Before rows of `sheet` move: the lazy 公式 checks whose placeholders or locators name that sheet get them
+   * into the engine (cells 2… of their row, as eagerly compiled checks have them), so HyperFormula shifts them
+   * with the move exactly as it shifts any formula. Call inside the move's batch, before the move. Returns the
+   * 公式 group's checks after (new objects: an undo entry keeps the array it had before).
+   */
+  promote(sheet: string): CompiledCheck[] | undefined {
+    const g = this.groups.find((x) => x.hfName === FORMULA_GROUP);
+    if (!g) return undefined;
+    const q = sheet.replace(/'/g, "''");
+    const names = (t: string) => t.includes(`${sheet}!`) || t.includes(`${q}'!`);
+    let next: CompiledCheck[] | undefined;
+    g.checks.forEach((cc, i) => {
+      if (!cc.declared || !cc.lazy) return;
+      const texts = [...cc.check.locate, ...cc.lazy.exprs];
+      if (!texts.some(names)) return;
+      this.hf.setCellContents({ sheet: g.hfId, row: i, col: 2 }, [texts.map((t) => this.tr.toEngine(t))]);
+      next ??= [...g.checks];
+      const { lazy: _lazy, locs: _locs, ...live } = cc;
+      next[i] = live;
+    });
+    if (next) g.checks = next;
+    return next;
   }
 
   /** A lazy placeholder's value, read as a cell of the group's sheet would read it. */

@@ -194,6 +194,8 @@ export class SheetOps {
   private formulaRows(fg: CheckGroup, before: Packet, after: Packet): { keep: CompiledCheck[]; remove: number[]; add: { content: RawCellContent[][]; checks: CompiledCheck[] } } {
     const was = this.runner.compileGroup(formulaChecks(before), false);
     const next = this.runner.compileGroup(formulaChecks(after), false);
+    // what goes into the engine: the checks alone, their placeholders and locators kept out (as the session opens them)
+    const lazy = this.runner.compileGroup(formulaChecks(after), true, true);
     const row = (c: { content: RawCellContent[][]; checks: CompiledCheck[] }) => new Map(c.checks.map((x, i) => [x.check.rule, JSON.stringify(c.content[i])]));
     const wasRow = row(was);
     const nextRow = row(next);
@@ -211,8 +213,8 @@ export class SheetOps {
     const add = { content: [] as RawCellContent[][], checks: [] as CompiledCheck[] };
     next.checks.forEach((c, i) => {
       if (kept.has(c.check.rule)) return;
-      add.content.push(next.content[i]);
-      add.checks.push(c);
+      add.content.push(lazy.content[i]);
+      add.checks.push(lazy.checks[i]);
     });
     // HyperFormula removes from the bottom up, so the rows above keep their indexes
     remove.sort((a, b) => b - a);

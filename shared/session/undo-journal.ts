@@ -7,7 +7,7 @@ import type { ExportedChange } from 'hyperformula';
 import { declarationTables, expandDeclaration } from '../checks.js';
 import { PacketError } from '../errors.js';
 import type { CellValue } from '../model.js';
-import type { CheckGroup, CheckRunner } from './check-runner.js';
+import { FORMULA_GROUP, type CheckGroup, type CheckRunner, type CompiledCheck } from './check-runner.js';
 import { OnCore, type EngineCore } from './core.js';
 import { insertModelRows, removeModelRows, restoreRows, type ModelRows } from './row-surgery.js';
 import { restoreStructure, type Structure } from './sheet-ops.js';
@@ -20,6 +20,8 @@ export type UndoEntry =
       kind: 'rows'; sheet: string; row: number; count: number; op: 'insert' | 'remove'; snapshot: ModelRows; like?: number;
       /** a removal with 运算: the HyperFormula steps it took and the totals it moved (after the removal) */
       steps?: number; after?: { sheet: string; row: number; col: number; after: CellValue }[];
+      /** the 公式 group's compiled checks before and after (a move puts placeholders that name the sheet into the engine) */
+      formulaChecks?: [CompiledCheck[], CompiledCheck[]];
     }
   /** several operations taken as one step (an import: its rows inserted, then its cells written) */
   | { kind: 'group'; entries: UndoEntry[] }
@@ -194,6 +196,12 @@ export class UndoJournal extends OnCore {
     const changes: ExportedChange[] = [];
     const steps = e.steps ?? 1;
     for (let k = 0; k < steps; k++) changes.push(...(dir === 'undo' ? this.hf.undo() : this.hf.redo()));
+    if (e.kind === 'rows' && e.formulaChecks) {
+      // HyperFormula took the promoted placeholders out again (undo) or put them back (redo)
+      const fg = this.groups.find((g) => g.hfName === FORMULA_GROUP);
+      // its rows stay where they were: the failing ones stay known
+      if (fg) fg.checks = e.formulaChecks[dir === 'undo' ? 0 : 1];
+    }
     const sheets = new Set(e.kind === 'cells' ? e.cells.map((c) => c.sheet) : [e.sheet]);
     return { changes, regen: new Set(regen), sheets, structural: new Set(e.kind === 'rows' ? [e.sheet] : []) };
   }
