@@ -97,6 +97,8 @@ export class FormulaTranslator {
 
 /** APPROX(...) → APPROXSTRICT(...): the same check with no rounding allowance. */
 export function strictVariant(engineFormula: string): string {
+  // most checks name no APPROX at all: no need to split them into code and literals (a cost per check on open)
+  if (!/APPROX\(/i.test(engineFormula)) return engineFormula;
   return mapCode(engineFormula, (code) => code.replace(/(^|[^A-Za-z0-9_.])APPROX\(/gi, '$1APPROXSTRICT('));
 }
 

@@ -33,8 +33,11 @@ export interface CompiledCheck {
    * tables moves, so the text always reads the rows as they are.
    */
   lazy?: { exprs: string[]; deps?: Dep[] | 'all' };
-  /** one APPROXSTATE cell stands for the check and its strict twin (0 exact, 1 尾数差, 2 fails) */
-  state?: boolean;
+  /**
+   * one APPROXSTATE cell stands for the check and its strict twin (0 exact, 1 尾数差, 2 fails); 'all': the check
+   * is AND(APPROX(…),…) and its cell MAX(APPROXSTATE(…),…)
+   */
+  state?: boolean | 'all';
   /**
    * A lazy 公式 check (the 审核 sheet's own): its locators read as the engine would print them. Its placeholders
    * and locators go into the engine (cells 2…) only when a row move must shift them: see CheckRunner.promote.
@@ -102,8 +105,14 @@ export class CheckRunner extends OnCore {
       if (lazy) {
         // a generated check that is one APPROX call reads both ways from one cell, its sums evaluated once
         const one = /^=APPROX\(/.test(tol) && wholeCall(tol.slice(1));
-        content.push(one ? [`=APPROXSTATE(${tol.slice(8)}`] : strict === tol ? [tol] : [tol, strict]);
-        out.push({ check, nLoc: check.locate.length, parts, nExpr: exprs.length, hasTol: strict !== tol && !one, lazy: { exprs }, state: one, ...(declared ? { declared } : {}) });
+        // AND of APPROX calls (a form's 资金合计): the largest state stands for all of them, still one cell
+        const all = one ? undefined : approxArgs(tol);
+        const state = one ? `=APPROXSTATE(${tol.slice(8)}` : all ? `=MAX(${all.map((a) => `APPROXSTATE(${a.slice(7)}`).join(',')})` : undefined;
+        content.push(state ? [state] : strict === tol ? [tol] : [tol, strict]);
+        out.push({
+          check, nLoc: check.locate.length, parts, nExpr: exprs.length, hasTol: strict !== tol && !state, lazy: { exprs },
+          state: one || (all ? 'all' : false), ...(declared ? { declared } : {}),
+        });
         continue;
       }
       content.push([
@@ -401,6 +410,35 @@ function messageDeps(exprs: string[]): Dep[] | 'all' {
     }
   }
   return deps;
+}
+
+/**
+ * The arguments of "=AND(APPROX(…),APPROX(…),…)" when every one is a whole APPROX call (their strict and tolerant
+ * readings are then the largest of their APPROXSTATE values); undefined for any other formula.
+ */
+function approxArgs(f: string): string[] | undefined {
+  if (!/^=AND\(APPROX\(/.test(f) || !wholeCall(f.slice(1))) return undefined;
+  const body = f.slice(5, -1);
+  const args: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (quote) {
+      if (ch === quote) quote = '';
+      continue;
+    }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === ',' && depth === 0) {
+      args.push(body.slice(start, i));
+      start = i + 1;
+    }
+  }
+  args.push(body.slice(start));
+  return args.every((a) => a.startsWith('APPROX(') && wholeCall(a)) ? args : undefined;
 }
 
 /** "APPROX(…)" is a single call: its opening parenthesis closes at the very end (strings skipped). */

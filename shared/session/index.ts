@@ -474,7 +474,9 @@ export class PacketSession {
         return f ? this.tr.fromEngine(f) : '';
       };
       // one APPROXSTATE cell holds a check that is one APPROX call: it is saved as that call
-      const formula = cc.state ? read(0).replace(/^APPROXSTATE\(/, 'APPROX(') : read(0);
+      const formula = cc.state === 'all'
+        ? read(0).replace(/^MAX\(/, 'AND(').replace(/(^|[^A-Za-z0-9_.])APPROXSTATE\(/g, '$1APPROX(')
+        : cc.state ? read(0).replace(/^APPROXSTATE\(/, 'APPROX(') : read(0);
       // placeholders and locators still out of the engine: no row move has shifted them, they read as declared
       if (cc.lazy) return { ...d, formula: formula || d.formula };
       const locate = Array.from({ length: cc.nLoc }, (_x, k) => read(2 + k)).join(',');
