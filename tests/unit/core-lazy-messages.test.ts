@@ -75,4 +75,30 @@ describe('公式 checks: placeholders and locators follow row moves', () => {
     expect(f?.rounding).toBe(false);
     s.destroy();
   }, 120_000);
+
+  it('AND of APPROX calls in one engine cell: 尾数差 within the allowance, error beyond, saved back as the AND', async () => {
+    const s = await openSession();
+    const form = s.packet.sheets.find((x) => x.name.startsWith('自评03 '))!.name;
+    const id = `${form}:资金合计`;
+    expect(rule(s.findings(), id)).toBeUndefined();
+    const c6 = s.getValue(form, 5, 2) as number;
+    // three fund rows: 3 × 0.005 allowed
+    setDetailOnly(s, form, 'C6', Math.round((c6 + 0.01) * 100) / 100);
+    const warn = rule(s.findings(), id)!;
+    expect(warn.severity).toBe('warning');
+    expect(warn.rounding).toBe(true);
+    setDetailOnly(s, form, 'C6', c6 + 1);
+    const err = rule(s.findings(), id)!;
+    expect(err.severity).toBe('error');
+    expect(err.rounding).toBe(false);
+    expect(err.message).toContain('年初预算数');
+    setDetailOnly(s, form, 'C6', c6);
+    expect(rule(s.findings(), id)).toBeUndefined();
+    const saved = s.toPacket().checks.find((c) => c.id === id)!;
+    expect(saved.formula).toMatch(/^AND\(APPROX\(ROUND\(/);
+    expect(saved.formula).not.toContain('APPROXSTATE');
+    expect(saved.formula).not.toContain('MAX(');
+    expect(saved.formula.match(/APPROX\(/g)).toHaveLength(3);
+    s.destroy();
+  }, 120_000);
 });
