@@ -210,8 +210,13 @@ export class CheckRunner extends OnCore {
   promote(sheet: string): CompiledCheck[] | undefined {
     const g = this.groups.find((x) => x.hfName === FORMULA_GROUP);
     if (!g) return undefined;
-    const q = sheet.replace(/'/g, "''");
-    const names = (t: string) => t.includes(`${sheet}!`) || t.includes(`${q}'!`);
+    // sheet names compare without case, as in Excel and HyperFormula (Sheet1!A1 and SHEET1!A1 are one cell)
+    const bare = `${sheet.toLowerCase()}!`;
+    const quoted = `${sheet.replace(/'/g, "''").toLowerCase()}'!`;
+    const names = (t: string) => {
+      const l = t.toLowerCase();
+      return l.includes(bare) || l.includes(quoted);
+    };
     let next: CompiledCheck[] | undefined;
     g.checks.forEach((cc, i) => {
       if (!cc.declared || !cc.lazy) return;
