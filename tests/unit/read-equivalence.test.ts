@@ -6,6 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { Packet } from '../../shared/model.js';
+import { XmlScanner, type ScanSink, type TagEvent } from '../../shared/safety/xml-scan.js';
 import { loadWorkbook, packetFromWorkbook, readPacket, writePacket } from '../../shared/xlsx.js';
 import { bytesOf } from '../helpers/packets.js';
 import { heavyPacket } from '../helpers/heavy-packet.js';
@@ -75,4 +76,33 @@ describe('fast read = reference read', () => {
     const b3 = fast.sheets[0].cells[2][1];
     expect(fast.styles[b3!.s!].font).toMatchObject({ name: '黑体', size: 12 });
   }, 60_000);
+});
+
+describe('the gate scanner reads attributes from fixed buffers', () => {
+  const te = new TextEncoder();
+  const collect = (chunks: Uint8Array[]) => {
+    const tags: TagEvent[] = [];
+    const sink: ScanSink = {
+      wants: (t) => (t === 'sheet' ? ['name', 'r'] : undefined),
+      wantsText: () => false,
+      onTag: (e) => tags.push({ ...e, attrs: { ...e.attrs } }),
+      onText: () => undefined,
+    };
+    const s = new XmlScanner(sink);
+    for (const c of chunks) s.push(c);
+    return tags;
+  };
+
+  it('Chinese, entities and invalid UTF-8 decode as the UTF-8 decoder does, capped names and values as before', () => {
+    const long = 'x'.repeat(5000);
+    const head = te.encode(`<a:sheet name="收入&amp;支出表" r="A1"/><sheet name="${long}"/><${'n'.repeat(80)} r="1"/><sheet name="`);
+    const bad = new Uint8Array([0xe6, 0x94, 0x22]); // a cut UTF-8 sequence, then the closing quote
+    const bytes = new Uint8Array([...head, ...bad, ...te.encode(' r="B2"/>')]);
+    const whole = collect([bytes]);
+    expect(whole.map((t) => t.name)).toEqual(['sheet', 'sheet', 'n'.repeat(64), 'sheet']);
+    expect(whole[0].attrs).toEqual({ name: '收入&支出表', r: 'A1' });
+    expect(whole[1].attrs.name).toBe('x'.repeat(4096));
+    expect(whole[3].attrs).toEqual({ name: '\uFFFD', r: 'B2' });
+    for (let cut = 1; cut < bytes.length; cut += 5) expect(collect([bytes.subarray(0, cut), bytes.subarray(cut)])).toEqual(whole);
+  });
 });
