@@ -237,8 +237,33 @@ function resultValue(r: unknown): CellValue {
 class StyleTable {
   readonly styles: CellStyle[] = [];
   private index = new Map<string, number>();
-  constructor(initial: CellStyle[] = []) {
+  /**
+   * ExcelJS gives every cell of one `s="n"` the same style object (styles-xform getStyleModel): the style read
+   * from it and its index are looked up by that object instead of serialized again for each of a packet's
+   * ~20,000 cells (JSON.stringify per cell was the largest self time of the read). Only for this one read:
+   * nothing writes to the workbook's styles while it is read.
+   */
+  private byObject = new WeakMap<object, number | null>();
+  constructor(
+    initial: CellStyle[] = [],
+    private lookupByObject = true,
+  ) {
     for (const s of initial) this.intern(s);
+  }
+  /** The index of a cell's style, or null when it has none that the packet model keeps. */
+  ofCell(c: ExcelJS.Cell): number | null {
+    const key = (c as unknown as { style?: object }).style;
+    if (!this.lookupByObject || !key || typeof key !== 'object') {
+      const st = readStyle(c);
+      return st ? this.intern(st) : null;
+    }
+    let i = this.byObject.get(key);
+    if (i === undefined) {
+      const st = readStyle(c);
+      i = st ? this.intern(st) : null;
+      this.byObject.set(key, i);
+    }
+    return i;
   }
   intern(s: CellStyle): number {
     const key = JSON.stringify(s);
@@ -347,7 +372,12 @@ export async function readPacket(bytes: Uint8Array, what = '公开包'): Promise
   return packetFromWorkbook(wb, what);
 }
 
-export function packetFromWorkbook(wb: ExcelJS.Workbook, what = '公开包'): Packet {
+/**
+ * `reference`: read cell by cell without the lookups that share work between cells (each cell's style serialized,
+ * each validation copied per address), i.e. the reader as it was before those lookups; kept so the tests can
+ * prove the fast read gives the very same Packet (tests/unit/read-equivalence.test.ts). Slower, never used otherwise.
+ */
+export function packetFromWorkbook(wb: ExcelJS.Workbook, what = '公开包', opts: { reference?: boolean } = {}): Packet {
   const checkWs = wb.getWorksheet(CHECK_SHEET);
   const metaWs = wb.getWorksheet(META_SHEET);
   if (!checkWs || !metaWs) {
@@ -357,7 +387,7 @@ export function packetFromWorkbook(wb: ExcelJS.Workbook, what = '公开包'): Pa
         '若这是上年的决算表或其他单位导出的表格，请用「导入」而不是「打开」。',
     );
   }
-  const styles = new StyleTable();
+  const styles = new StyleTable([], !opts.reference);
   // the meta first: the roles it declares decide which sheets are the tables
   const meta: Record<string, string> = {};
   metaWs.eachRow((row) => {
@@ -368,7 +398,7 @@ export function packetFromWorkbook(wb: ExcelJS.Workbook, what = '公开包'): Pa
   const sheets: SheetModel[] = [];
   for (const ws of wb.worksheets) {
     if (ws === checkWs || ws === metaWs || ws.name === EXPLAIN_SHEET) continue;
-    sheets.push(readSheet(ws, styles, roles));
+    sheets.push(readSheet(ws, styles, roles, !!opts.reference));
   }
   const names: DefinedName[] = [];
   for (const dn of wb.definedNames.model as { name: string; ranges: string[] }[]) {
@@ -403,7 +433,7 @@ function writeExplanations(wb: ExcelJS.Workbook, list: Explanation[]): void {
   [10, 16, 14, 60, 10, 60, 16].forEach((w, i) => (ws.getColumn(i + 1).width = w));
 }
 
-function readSheet(ws: ExcelJS.Worksheet, styles: StyleTable, roles: Map<string, string>): SheetModel {
+function readSheet(ws: ExcelJS.Worksheet, styles: StyleTable, roles: Map<string, string>, reference = false): SheetModel {
   const rowCount = ws.rowCount;
   const colCount = ws.columnCount;
   const cells: (Cell | null)[][] = [];
@@ -415,9 +445,9 @@ function readSheet(ws: ExcelJS.Worksheet, styles: StyleTable, roles: Map<string,
     for (let c = 1; c <= colCount; c++) {
       const cell = row.getCell(c);
       const { v, f } = plainValue(cell.value);
-      const st = readStyle(cell);
+      const st = styles.ofCell(cell);
       const input = cell.protection?.locked === false;
-      if (v === null && !f && !st && !input) {
+      if (v === null && !f && st === null && !input) {
         out.push(null);
         continue;
       }
@@ -425,7 +455,7 @@ function readSheet(ws: ExcelJS.Worksheet, styles: StyleTable, roles: Map<string,
       if (v !== null) m.v = v;
       if (f) m.f = f;
       if (input) m.input = true;
-      if (st) m.s = styles.intern(st);
+      if (st !== null) m.s = st;
       // kind and 运算公式 are declared by the cell's data validation (kinds.ts)
       if (input) Object.assign(m, declarationOf(cell.dataValidation as { errorTitle?: string; prompt?: string } | undefined));
       out.push(m);
@@ -456,7 +486,7 @@ function readSheet(ws: ExcelJS.Worksheet, styles: StyleTable, roles: Map<string,
   const titles = /^\$?(\d+):\$?(\d+)$/.exec(ps.printTitlesRow ?? '');
   const firstText = text(ws.getCell(1, 1).value);
   const m = ps.margins;
-  const keep = readExtras(ws, rowCount, colCount);
+  const keep = readExtras(ws, rowCount, colCount, reference);
   return {
     ...(keep ? { keep } : {}),
     name: ws.name,
@@ -477,7 +507,7 @@ function readSheet(ws: ExcelJS.Worksheet, styles: StyleTable, roles: Map<string,
 }
 
 /** What the sheet has beyond the packet model (see SheetExtras), or undefined when nothing. */
-function readExtras(ws: ExcelJS.Worksheet, rowCount: number, colCount: number): SheetExtras | undefined {
+function readExtras(ws: ExcelJS.Worksheet, rowCount: number, colCount: number, reference = false): SheetExtras | undefined {
   const k: SheetExtras = {};
   const tab = (ws.properties as { tabColor?: { argb?: string } }).tabColor?.argb;
   if (tab) k.tabColor = tab;
@@ -510,8 +540,32 @@ function readExtras(ws: ExcelJS.Worksheet, rowCount: number, colCount: number): 
   );
   if (Object.keys(comments).length) k.comments = comments;
   const dv = raw.dataValidations?.model;
-  if (dv && Object.keys(dv).length) k.validations = JSON.parse(JSON.stringify(dv)) as Record<string, unknown>;
+  if (dv && Object.keys(dv).length) k.validations = reference ? (JSON.parse(JSON.stringify(dv)) as Record<string, unknown>) : copyValidations(dv);
   return Object.keys(k).length ? k : undefined;
+}
+
+/**
+ * A JSON copy of ExcelJS's validations by address, made once per validation: ExcelJS expands each validated
+ * range cell by cell onto one shared object (the reference packet: 11,000 addresses, 1,400 objects), and copying
+ * each address again was most of readExtras. The copies are shared the same way ExcelJS shares the originals
+ * (nothing mutates them: sheet-extras moves keys, ExcelJS's writer only compares them); the result is what
+ * JSON.parse(JSON.stringify(dv)) gives, key for key.
+ */
+function copyValidations(dv: Record<string, unknown>): Record<string, unknown> {
+  const copies = new Map<unknown, unknown>();
+  const out: Record<string, unknown> = {};
+  for (const [address, v] of Object.entries(dv)) {
+    let c = copies.get(v);
+    if (c === undefined) {
+      const json = JSON.stringify(v) as string | undefined;
+      // JSON.stringify leaves out a key whose value has no JSON form (undefined, a function)
+      if (json === undefined) continue;
+      c = JSON.parse(json) as unknown;
+      copies.set(v, c);
+    }
+    out[address] = c;
+  }
+  return out;
 }
 
 /**

@@ -80,16 +80,43 @@ function text(bytes: number[]): string {
   return utf8.decode(Uint8Array.from(bytes));
 }
 
+/** The first `n` bytes as one character each, as String.fromCharCode(...bytes) gave (names are compared as such). */
+function latin1(buf: Uint8Array, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += String.fromCharCode(buf[i]);
+  return s;
+}
+
+/**
+ * The first `n` bytes of `buf` as text. Tag names, attribute names and the attributes the gate reads (cell
+ * references, ranges, ids) are ASCII nearly always: those are made into a string directly, which decodes the
+ * same as UTF-8; anything else goes through the UTF-8 decoder (invalid sequences become U+FFFD as before).
+ */
+function bufText(buf: Uint8Array, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) {
+    const c = buf[i];
+    if (c >= 0x80) return utf8.decode(buf.subarray(0, n));
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
+
 export class XmlScanner {
   elements = 0;
   doctype = false;
   private state = S.Text;
-  private name: number[] = [];
+  // fixed buffers with a length: the scanner sees every tag of every part, and truncating arrays
+  // (`length = 0`) and spreading them into String.fromCharCode was a third of its time
+  private name = new Uint8Array(MAX_NAME);
+  private nameLen = 0;
   private tagName = '';
   private closing = false;
   private selfClosing = false;
-  private attrName: number[] = [];
-  private attrValue: number[] = [];
+  private attrName = new Uint8Array(MAX_NAME);
+  private attrNameLen = 0;
+  private attrValue = new Uint8Array(MAX_ATTR_VALUE);
+  private attrValueLen = 0;
   private quote = 0;
   private keep = false;
   private slashBefore = false;
@@ -130,7 +157,7 @@ export class XmlScanner {
         case S.TagStart:
           this.closing = false;
           this.selfClosing = false;
-          this.name.length = 0;
+          this.nameLen = 0;
           if (c === SLASH) {
             this.closing = true;
             this.state = S.Name;
@@ -141,7 +168,7 @@ export class XmlScanner {
             this.tail = 0;
             this.state = S.Pi;
           } else {
-            this.name.push(c);
+            this.name[this.nameLen++] = c;
             this.state = S.Name;
           }
           break;
@@ -154,15 +181,15 @@ export class XmlScanner {
           } else if (c === GT) {
             this.startAttrs();
             this.endTag();
-          } else if (this.name.length < MAX_NAME) this.name.push(c);
+          } else if (this.nameLen < MAX_NAME) this.name[this.nameLen++] = c;
           break;
         case S.Attrs:
           if (c === GT) this.endTag();
           else if (c === SLASH) this.selfClosing = true;
           else if (!isSpace(c)) {
             this.selfClosing = false;
-            this.attrName.length = 0;
-            this.attrName.push(c);
+            this.attrName[0] = c;
+            this.attrNameLen = 1;
             this.state = S.AttrName;
           }
           break;
@@ -170,12 +197,12 @@ export class XmlScanner {
           if (c === EQ) this.state = S.AttrEq;
           else if (isSpace(c)) this.state = S.AttrEq;
           else if (c === GT) this.endTag();
-          else if (this.attrName.length < MAX_NAME) this.attrName.push(c);
+          else if (this.attrNameLen < MAX_NAME) this.attrName[this.attrNameLen++] = c;
           break;
         case S.AttrEq:
           if (c === DQ || c === SQ) {
             this.quote = c;
-            this.attrValue.length = 0;
+            this.attrValueLen = 0;
             this.keep = this.wantedAttr();
             this.state = S.AttrValue;
           } else if (c === GT) this.endTag();
@@ -192,7 +219,7 @@ export class XmlScanner {
           } else if (c === this.quote) {
             this.endAttr();
             this.state = S.Attrs;
-          } else if (this.attrValue.length < MAX_ATTR_VALUE) this.attrValue.push(c);
+          } else if (this.attrValueLen < MAX_ATTR_VALUE) this.attrValue[this.attrValueLen++] = c;
           break;
         case S.Skip: {
           const k = chunk.indexOf(GT, i);
@@ -255,7 +282,7 @@ export class XmlScanner {
   }
 
   private startAttrs(): void {
-    const raw = String.fromCharCode(...this.name);
+    const raw = latin1(this.name, this.nameLen);
     const k = raw.lastIndexOf(':');
     this.tagName = k >= 0 ? raw.slice(k + 1) : raw;
     this.wanted = this.closing ? undefined : this.sink.wants(this.tagName);
@@ -267,7 +294,7 @@ export class XmlScanner {
   }
 
   private attrLocalName(): string {
-    const raw = String.fromCharCode(...this.attrName);
+    const raw = latin1(this.attrName, this.attrNameLen);
     const k = raw.lastIndexOf(':');
     return k >= 0 ? raw.slice(k + 1) : raw;
   }
@@ -277,7 +304,7 @@ export class XmlScanner {
   }
 
   private endAttr(): void {
-    this.attrs[this.attrLocalName()] = decodeEntities(text(this.attrValue));
+    this.attrs[this.attrLocalName()] = decodeEntities(bufText(this.attrValue, this.attrValueLen));
   }
 
   private endTag(): void {
