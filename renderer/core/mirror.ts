@@ -6,7 +6,7 @@
  */
 import { PacketError, type CellValue, type Finding, type Packet, type SheetModel } from '../../shared/index';
 import type { CoreClient } from './client';
-import type { MirrorUpdate, OpenDone, ValuePatch } from './protocol';
+import type { DerivedOut, MirrorUpdate, OpenDone, ValuePatch } from './protocol';
 
 export class SessionMirror {
   /** engine values that differ from the model's stored values: sheet → "r,c" → value */
@@ -108,6 +108,11 @@ export class SessionMirror {
     this._dirty = u.dirty;
     this.undoable = u.canUndo;
     this.redoable = u.canRedo;
+  }
+
+  /** The derived cells of a sheet with their 运算公式 and standing, computed in the worker. */
+  derivedCells(sheet: string): Promise<DerivedOut[]> {
+    return this.core.request<DerivedOut[]>({ op: 'derived', sheet });
   }
 
   /** Every check read again (重新审核): the findings as the worker found them. */
