@@ -11,6 +11,7 @@ import {
   PacketError,
   type CellEdit, type CellValue, type EditResult, type Finding, type Packet,
 } from '../../shared/index';
+import { CoreGone } from '../core/client';
 import type { SessionMirror } from '../core/mirror';
 import type { AppliedImport, DerivedOut, MirrorUpdate } from '../core/protocol';
 import { lastWriter } from './packet-writer';
@@ -199,7 +200,7 @@ class Controller {
       (e: unknown) => {
         if (this.session !== s) return false;
         // the grid must survive whatever the engine throws; the figure simply is not taken
-        say(e instanceof PacketError ? e.message : `修改未生效：${(e as Error).message}`, 'error');
+        say(failure(e, '修改未生效'), 'error');
         return false;
       },
     );
@@ -265,7 +266,7 @@ class Controller {
         return true;
       },
       (e: unknown) => {
-        if (this.session === s) say(e instanceof PacketError ? e.message : (e as Error).message, 'error');
+        if (this.session === s) say(failure(e, '操作未完成'), 'error');
         return false;
       },
     );
@@ -511,6 +512,13 @@ class Controller {
   isNarrative(name: string): boolean {
     return name === NARRATIVE_VIEW;
   }
+}
+
+/** What a failed request says: the engine's own Chinese message, or that the core worker is gone. */
+function failure(e: unknown, what: string): string {
+  if (e instanceof PacketError) return e.message;
+  if (e instanceof CoreGone) return `${what}：后台计算进程意外退出，本公开包无法继续编辑。请重新打开公开包；已自动保存的修改可在重新启动本软件时恢复。`;
+  return `${what}：${(e as Error).message}`;
 }
 
 function derivedMap(cells: DerivedOut[]): Map<string, DerivedMark> {
