@@ -114,7 +114,12 @@ function publish(id: number, s: PacketSession): OpenDone & { t0?: number } {
     }
   }
   if (values.length) post({ kind: 'progress', id, progress: { step: 'values', values } satisfies OpenProgress });
-  return { findings: s.findings(), dirty: s.dirty, canUndo: s.canUndo(), canRedo: s.canRedo(), ms: 0 };
+  const visible = sheets.filter((x) => !x.hidden);
+  const first = (visible.find((x) => x.kind === 'table') ?? visible[0])?.name;
+  return {
+    findings: s.findings(), dirty: s.dirty, canUndo: s.canUndo(), canRedo: s.canRedo(), ms: 0,
+    ...(first ? { derived: { sheet: first, cells: derivedOf(s, first) } } : {}),
+  };
 }
 
 function build(id: number, packet: Packet): OpenDone {

@@ -16,6 +16,8 @@ export class SessionMirror {
   private _dirty: boolean;
   private undoable: boolean;
   private redoable: boolean;
+  /** the first sheet's derived cells as the open computed them, taken once by the controller */
+  initialDerived: OpenDone['derived'];
 
   constructor(
     readonly core: CoreClient,
@@ -29,6 +31,7 @@ export class SessionMirror {
     this._dirty = done.dirty;
     this.undoable = done.canUndo;
     this.redoable = done.canRedo;
+    this.initialDerived = done.derived;
   }
 
   private patch(values: ValuePatch[]): void {

@@ -111,6 +111,8 @@ export interface OpenDone {
   canUndo: boolean;
   canRedo: boolean;
   ms: number;
+  /** the derived cells of the sheet the page shows first (the first visible table), so its first draw has its marks */
+  derived?: { sheet: string; cells: DerivedOut[] };
 }
 
 /** A planned import: its report for the dialog; the plan itself stays in the worker under `plan`. */

@@ -104,6 +104,10 @@ class Controller {
     useUi.setState({ sheets });
     this.marksIndex.reset(session.findings());
     this.derivedCache.clear();
+    // the first sheet's 手工调整 marks came with the open: its first draw is its only one
+    const d = session.initialDerived;
+    session.initialDerived = undefined;
+    if (d) this.derivedCache.set(d.sheet, derivedMap(d.cells));
     const first = sheets.find((s) => s.kind === 'table') ?? sheets[0];
     const st = useUi.getState();
     const keep = keepSheet && (st.activeSheet === NARRATIVE_VIEW || sheets.some((s) => s.name === st.activeSheet));
