@@ -1,5 +1,5 @@
 /** The editor window: toolbar and formula bar on top, packet tree left, grid centre, checks right, status below. */
-import { useEffect, useRef, type KeyboardEvent, type PointerEvent, type RefObject } from 'react';
+import { memo, useEffect, useRef, type KeyboardEvent, type PointerEvent, type RefObject } from 'react';
 import { controller } from './state/controller';
 import { NARRATIVE_VIEW, useUi } from './state/store';
 import { SheetGrid } from './grid/SheetGrid';
@@ -115,7 +115,11 @@ function Strip({ side }: { side: 'tree' | 'checks' }) {
   );
 }
 
-function Centre() {
+/**
+ * Memoised: it reads all it needs from the store itself, and a re-render from above (the status line of an
+ * open under way) would hand Handsontable its settings again, which redraws the whole grid.
+ */
+const Centre = memo(function Centre() {
   const active = useUi((s) => s.activeSheet);
   const version = useUi((s) => s.layoutVersion);
   const zoom = useUi((s) => s.zoom);
@@ -129,7 +133,7 @@ function Centre() {
       <SheetTabs />
     </main>
   );
-}
+});
 
 function CentreView({ active, version, zoom }: { active: string; version: number; zoom: number }) {
   if (active === NARRATIVE_VIEW) return <NarrativeView />;
@@ -159,6 +163,18 @@ function SetChooser() {
         <div className="modal-buttons">
           <button type="button" onClick={close}>取消</button>
         </div>
+      </div>
+    </div>
+  );
+}
+
+/** The progress of an open over the packet already open, which stays as it is until the new one is built. */
+function Opening() {
+  const note = useUi((s) => s.message);
+  return (
+    <div className="modal-backdrop">
+      <div className="modal" role="status" data-testid="opening">
+        正在打开公开包…{note && <p data-testid="load-progress">{note}</p>}
       </div>
     </div>
   );
@@ -212,15 +228,18 @@ export function App() {
       document.removeEventListener('visibilitychange', hidden);
     };
   }, []);
+  // another packet opening over an open one: the open one stays mounted under the progress line, so the
+  // page neither tears its grid down nor builds it again when the new one is refused (the core worker builds)
+  const editor = status === 'ready' || (status === 'loading' && !!controller.session);
   return (
     <div className={`app${checksOpen ? '' : ' no-checks'}`}>
       <Toolbar />
       <FormulaBar />
       <div
         className="main"
-        style={status === 'ready' ? { gridTemplateColumns: `${treeOpen ? treeWidth : STRIP_PX}px ${treeOpen ? 5 : 0}px minmax(0, 1fr) ${checksOpen ? 5 : 0}px ${checksOpen ? checksWidth : STRIP_PX}px` } : undefined}
+        style={editor ? { gridTemplateColumns: `${treeOpen ? treeWidth : STRIP_PX}px ${treeOpen ? 5 : 0}px minmax(0, 1fr) ${checksOpen ? 5 : 0}px ${checksOpen ? checksWidth : STRIP_PX}px` } : undefined}
       >
-        {status === 'ready' ? (
+        {editor ? (
           <>
             {treeOpen ? <PacketTree /> : <Strip side="tree" />}
             {treeOpen ? <Splitter side="tree" /> : <span />}
@@ -233,6 +252,7 @@ export function App() {
         )}
       </div>
       <StatusBar />
+      {editor && status === 'loading' && <Opening />}
       {findOpen && <FindDialog />}
       <ImportDialog />
       <ExportDialogs />

@@ -7,7 +7,8 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { create } from 'zustand';
 import type { Finding } from '../../shared/index';
-import { auditReportXlsx, buildAuditReport, explainFindings, reportSummary, setExplanation, type ExplainedFinding } from '../../shared/report/index';
+import { explainFindings, setExplanation, type ExplainedFinding } from '../../shared/report/index';
+import type { AuditOut } from '../core/protocol';
 import { safeFileName } from '../../shared/export/index';
 import { controller } from '../state/controller';
 import { say, useUi } from '../state/store';
@@ -33,6 +34,8 @@ function saveExplanation(f: Finding, text: string): void {
   if (!s) return;
   try {
     setExplanation(s, f, text);
+    // the worker's packet is the one saved: it takes the list as the page made it
+    void s.core.request({ op: 'setExplanations', explanations: s.packet.explanations ?? [] }).catch(() => undefined);
   } catch (e) {
     say((e as Error).message, 'error');
     return;
@@ -132,13 +135,12 @@ export async function runFullAudit(): Promise<void> {
   const host = controller.host;
   if (!s || !host) return;
   try {
-    s.recheckAll();
-    const report = buildAuditReport(s);
-    const bytes = await auditReportXlsx(report);
+    // the whole packet checked again and the report written beside the session, in the core worker
+    const { bytes, summary } = await s.core.request<AuditOut>({ op: 'auditReport' });
     const base = safeFileName(controller.fileName.replace(/\.xlsx$/i, '') || '决算公开');
     useUi.setState({ checksOpen: true });
     const saved = await host.exportFile(bytes, `${base}审核报告.xlsx`, 'xlsx');
-    if (saved) say(`已写出审核报告「${saved.name}」：${reportSummary(report)}`);
+    if (saved) say(`已写出审核报告「${saved.name}」：${summary}`);
   } catch (e) {
     say(`无法生成审核报告：${(e as Error).message}`, 'error');
   }

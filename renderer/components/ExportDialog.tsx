@@ -5,7 +5,8 @@
  * ready. 打印 opens the print dialog (PrintDialog.tsx).
  */
 import { create } from 'zustand';
-import { exportPacket, safeFileName, type ExportArtifact, type PdfPrinter } from '../../shared/export/index';
+import { safeFileName, type ExportArtifact, type ExportProgress, type PdfPrinter, type PrintPassOptions } from '../../shared/export/index';
+import type { CoreExportOut } from '../core/protocol';
 import { exportGate } from '../../shared/report/index';
 import { publishOf } from '../sets';
 import { templateForPacket } from './NarrativeSlot';
@@ -63,18 +64,30 @@ async function runExport(): Promise<void> {
   const pdfPossible = canPrintPdf(host);
   try {
     useExport.setState({ progress: { fraction: 0, message: '正在整理公开包…' } });
-    const result = await exportPacket(s, {
-      narrativeTemplate: narrativeTemplateFor(s.packet.meta),
-      // 导出 gives the public packet (only the published sheets), as the CLI's export does; 保存 keeps everything
-      public: { fallback: publishOf(s.packet.meta['模板套'] ?? '') },
-      printer: pdfPossible ? hostPrinter(host) : undefined,
-      onProgress: (p) => useExport.setState({ progress: p }),
-      onArtifact: async (a) => {
-        if (a.kind === 'table') return;
-        const f = await host.exportFile(a.bytes, names[a.kind], KIND[a.kind]);
-        if (f) saved.push(f.name);
+    const template = narrativeTemplateFor(s.packet.meta);
+    const fallback = publishOf(s.packet.meta['模板套'] ?? '');
+    // the export runs in the core worker beside the session; it calls back for the host's printer and saving
+    const result = await s.core.request<CoreExportOut>(
+      {
+        op: 'export',
+        opts: {
+          ...(template ? { narrativeTemplate: template } : {}),
+          // 导出 gives the public packet (only the published sheets), as the CLI's export does; 保存 keeps everything
+          public: fallback ? { fallback } : {},
+          printer: pdfPossible,
+          artifacts: true,
+        },
       },
-    });
+      (p) => useExport.setState({ progress: p as ExportProgress }),
+      {
+        print: (html, pass) => hostPrinter(host).print(html as string, pass as PrintPassOptions | undefined),
+        artifact: async (raw) => {
+          const a = raw as { kind: ExportArtifact['kind']; bytes: Uint8Array };
+          const f = await host.exportFile(a.bytes, names[a.kind], KIND[a.kind]);
+          if (f) saved.push(f.name);
+        },
+      },
+    );
     const notes = [...result.notices];
     if (!pdfPossible) notes.push('浏览器版不能生成公开包 PDF：请在「打印」中用浏览器的打印对话框另存为 PDF，或使用桌面版。');
     if (result.pdf) notes.unshift(`公开包 PDF 共 ${result.pdf.pageCount} 页。`);

@@ -2,13 +2,13 @@
  * 导入: a legacy workbook (last year's package, another region's layout, .xls or .xlsx) is planned against the
  * open packet, the placement report is shown with the figures it would overwrite, and only 确认导入 changes
  * the packet — through the session as one undoable step, whatever its size (an import that adds 自评表 forms
- * still continues with a new session).
+ * still continues with a new session). Planning and applying run in the core worker beside the session
+ * (renderer/core/), which reports its progress; the plan itself stays there until 确认导入.
  */
 import { create } from 'zustand';
-import {
-  applyImport, planImport, type ImportMode, type ImportPlan, type ImportProgress, type ImportReport, type SheetReport,
-} from '../../shared/import/index';
-import { PacketError, readPacket, type CellValue } from '../../shared/index';
+import type { ImportMode, ImportProgress, ImportReport, SheetReport } from '../../shared/import/index';
+import { PacketError, type CellValue } from '../../shared/index';
+import type { PlannedImport } from '../core/protocol';
 import { packetSet, vocabularyOf } from '../sets';
 import type { OpenedFile } from '../host/host';
 import { controller } from '../state/controller';
@@ -19,7 +19,7 @@ interface ImportState {
   mode: ImportMode;
   stage: 'planning' | 'review' | 'applying' | 'error';
   progress: ImportProgress | null;
-  plan: ImportPlan | null;
+  plan: PlannedImport | null;
   error: string;
   overwrite: boolean;
 }
@@ -50,14 +50,17 @@ export async function startImport(file: OpenedFile, mode: ImportMode = useImport
   };
   try {
     const { id, vocabulary } = importVocabulary(session.packet.meta);
-    let template;
+    let templateBytes: Uint8Array | undefined;
     if (mode === 'prior-year') {
       // 上年数 are computed by importing last year's package into an empty copy of this year's tables (of its own set)
       const t = await controller.host?.openTemplate(id);
       if (!t) throw new Error('无法载入空白模板');
-      template = await readPacket(t.bytes);
+      templateBytes = t.bytes;
     }
-    const plan = await planImport(file.bytes, session, { file: file.name, mode, onProgress, vocabulary, ...(template ? { template } : {}) });
+    const plan = await session.core.request<PlannedImport>(
+      { op: 'importPlan', bytes: file.bytes, file: file.name, mode, vocabulary, ...(templateBytes ? { templateBytes } : {}) },
+      (p) => onProgress(p as ImportProgress),
+    );
     if (mine === run) useImport.setState({ stage: 'review', plan });
   } catch (e) {
     if (mine === run) useImport.setState({ stage: 'error', error: e instanceof PacketError ? e.message : `无法导入：${(e as Error).message}` });
@@ -66,6 +69,8 @@ export async function startImport(file: OpenedFile, mode: ImportMode = useImport
 
 export function closeImport(): void {
   run++;
+  const plan = useImport.getState().plan;
+  if (plan) void controller.session?.core.request({ op: 'importDrop', plan: plan.plan }).catch(() => undefined);
   useImport.setState({ file: null, plan: null, progress: null, error: '' });
 }
 
@@ -75,12 +80,8 @@ async function confirmImport(): Promise<void> {
   if (!plan || !session || !file) return;
   useImport.setState({ stage: 'applying', progress: null });
   try {
-    const result = await applyImport(session, plan, {
-      overwrite,
-      onProgress: (p) => useImport.setState({ progress: p }),
-    });
-    // forms added or replaced went into the open session too: one step, its sheets among the result's structural
-    if (result.edit) controller.dispatch(result.edit);
+    const result = await controller.applyImport(plan.plan, overwrite, (p) => useImport.setState({ progress: p as ImportProgress }));
+    if (!result) return;
     const s = result.report.summary;
     closeImport();
     say(`已导入「${file.name}」：金额 ${s.amounts} 个，放入 ${s.amountsPlaced}，未放入 ${s.amountsNotPlaced}；新增科目行 ${s.rowsInserted} 行。`);

@@ -4,8 +4,8 @@
  * controller's one edit path; every edit result bumps editVersion and the view is generated again (one pass
  * over the template, tens of milliseconds). Numbers whose check fails are marked.
  */
-import { useMemo, useState, type KeyboardEvent } from 'react';
-import { narrativeView, type InputCell, type NarrativeTemplate, type NarrativeView as View, type ViewParagraph } from '../../shared/narrative/index';
+import { useEffect, useState, type KeyboardEvent } from 'react';
+import { type InputCell, type NarrativeTemplate, type NarrativeView as View, type ViewParagraph } from '../../shared/narrative/index';
 import { formatMoney, type CellValue } from '../../shared/index';
 import { narrativeTemplateOf, packetSet } from '../sets';
 import { controller } from '../state/controller';
@@ -93,18 +93,28 @@ export function NarrativeView() {
   const version = useUi((s) => s.editVersion);
   const layout = useUi((s) => s.layoutVersion);
   const session = controller.session;
-  const result = useMemo((): { view: View } | { error: string } => {
-    void version;
-    void layout;
-    if (!session) return { error: '没有打开的公开包。' };
-    const t = templateForPacket(session.packet.meta);
-    if ('error' in t) return t;
-    try {
-      return { view: narrativeView(session, t.template) };
-    } catch (e) {
-      return { error: `无法生成情况说明：${(e as Error).message}` };
+  // the view computes its figures in the core worker (session.calculate); the last one stays shown meanwhile
+  const [result, setResult] = useState<{ view: View } | { error: string } | null>(null);
+  useEffect(() => {
+    let live = true;
+    if (!session) {
+      setResult({ error: '没有打开的公开包。' });
+      return;
     }
+    const t = templateForPacket(session.packet.meta);
+    if ('error' in t) {
+      setResult(t);
+      return;
+    }
+    session.core.request<View>({ op: 'narrative', template: t.template }).then(
+      (view) => live && setResult({ view }),
+      (e: unknown) => live && setResult({ error: `无法生成情况说明：${(e as Error).message}` }),
+    );
+    return () => {
+      live = false;
+    };
   }, [session, version, layout]);
+  if (!result) return <div className="placeholder" data-testid="narrative-loading">正在生成情况说明…</div>;
   if ('error' in result) {
     return <div className="placeholder" data-testid="narrative-error">{result.error}</div>;
   }

@@ -70,7 +70,10 @@ async function createNewYear(): Promise<void> {
     const r: NewYearResult = await newYear(file.bytes, old, {
       file: file.name, template: await readPacket(bytes), vocabulary,
     });
-    controller.install(r.session, `${r.year}年度公开包.xlsx`, true, false);
+    // the new packet is built once more in its own core worker, where the document's session lives
+    const packet = r.session.toPacket();
+    r.session.destroy();
+    if (!(await controller.openPacket(packet, `${r.year}年度公开包.xlsx`))) throw new PacketError(useUi.getState().message || useUi.getState().loadError || '无法打开新年度公开包。');
     const p = r.prior.priorYear ?? { filled: [], notFilled: [] };
     useNewYear.setState({
       stage: 'done',

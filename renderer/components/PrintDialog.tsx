@@ -10,9 +10,9 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { create } from 'zustand';
-import { buildPacketHtml, exportPacket, printNarrative, rangesText, type Orientation, type PacketPdf, type PaperSize, type PrintPart } from '../../shared/export/index';
-import { generateNarrative, narrativeDocx } from '../../shared/narrative/index';
-import { AUDIT_REPORT_PAGE, auditReportSection, buildAuditReport } from '../../shared/report/index';
+import { rangesText, type ExportProgress, type Orientation, type PacketPdf, type PaperSize, type PrintPart, type PrintPassOptions } from '../../shared/export/index';
+import { AUDIT_REPORT_PAGE } from '../../shared/report/index';
+import type { CoreExportOut } from '../core/protocol';
 import { COVER_DATE_KEY } from '../../shared/model';
 import { formatCoverDate, storedCoverDate } from '../../shared/export/cover';
 import { controller } from '../state/controller';
@@ -114,9 +114,9 @@ export async function openPrintDialog(): Promise<void> {
   if (!canPrintPdf(host)) {
     try {
       const template = narrativeTemplateFor(s.packet.meta);
-      const narrative = template ? printNarrative(generateNarrative(s, template)) : undefined;
-      const doc = buildPacketHtml({ packet: s.toPacket(), narrative, date: coverDate(usePrint.getState()) });
-      usePrint.setState({ html: doc.html });
+      const date = coverDate(usePrint.getState());
+      const html = await s.core.request<string>({ op: 'printHtml', ...(template ? { template } : {}), ...(date ? { date } : {}) });
+      usePrint.setState({ html });
     } catch (e) {
       usePrint.setState({ error: `无法生成打印版：${(e as Error).message}` });
     }
@@ -137,22 +137,31 @@ async function makePreview(first = false): Promise<void> {
     return;
   }
   const all = !parts || (parts.length === st.parts.length && !st.pages.trim());
-  const report = parts?.includes('report') ? auditReportSection(buildAuditReport(s)) : undefined;
   usePrint.setState({ busy: { fraction: 0, message: '正在排版公开包…' }, error: '' });
   try {
-    const r = await exportPacket(s, {
-      pdfOnly: true,
-      narrativeTemplate: narrativeTemplateFor(s.packet.meta),
-      printer: hostPrinter(host),
-      date: coverDate(st),
-      print: {
-        scale: st.scale / 100,
-        layout: layoutOf(st),
-        ...(report ? { appendix: report } : {}),
-        ...(all ? {} : { selection: { parts, pages: st.pages } }),
+    const template = narrativeTemplateFor(s.packet.meta);
+    const date = coverDate(st);
+    // laid out in the core worker beside the session; the host's printer is called back for the PDF
+    const r = await s.core.request<CoreExportOut>(
+      {
+        op: 'export',
+        opts: {
+          pdfOnly: true,
+          ...(template ? { narrativeTemplate: template } : {}),
+          ...(date ? { date } : {}),
+          withReport: !!parts?.includes('report'),
+          print: {
+            scale: st.scale / 100,
+            layout: layoutOf(st),
+            ...(all ? {} : { selection: { parts, pages: st.pages } }),
+          },
+          printer: true,
+          artifacts: false,
+        },
       },
-      onProgress: (p) => usePrint.setState({ busy: p }),
-    });
+      (p) => usePrint.setState({ busy: p as ExportProgress }),
+      { print: (html, pass) => hostPrinter(host).print(html as string, pass as PrintPassOptions | undefined) },
+    );
     const pdf = r.pdf!;
     const now = usePrint.getState();
     if (!now.open) return;
@@ -201,7 +210,7 @@ async function downloadDocx(): Promise<void> {
     return;
   }
   try {
-    const bytes = await narrativeDocx(generateNarrative(s, template), template);
+    const bytes = await s.core.request<Uint8Array>({ op: 'narrativeDocx', template });
     const f = await host.exportFile(bytes, `${exportBaseName()}情况说明.docx`, 'docx');
     if (f) say(`已导出「${f.name}」。`);
   } catch (e) {

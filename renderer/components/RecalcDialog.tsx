@@ -14,8 +14,8 @@ interface RecalcState {
 
 const useRecalc = create<RecalcState>(() => ({ report: null }));
 
-export function openRecalc(includeRounding = false): void {
-  const report = controller.recalculateAll(includeRounding);
+export async function openRecalc(includeRounding = false): Promise<void> {
+  const report = await controller.recalculateAll(includeRounding);
   if (report) useRecalc.setState({ report });
 }
 

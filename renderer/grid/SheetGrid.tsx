@@ -242,8 +242,8 @@ function makeSettings(layout: SheetLayout): HotTableProps {
       const block = data.map((r) => r.map((v) => (v === null || v === undefined ? '' : String(v))));
       const { edits, skipped } = pasteEdits(layout, block, c.startRow, c.startCol, c.endRow, c.endCol);
       queueMicrotask(() => {
-        controller.apply(edits);
-        if (skipped) say(`已粘贴 ${edits.length} 个单元格；${skipped} 个不是填报单元格，未粘贴。`, 'warn');
+        // said after the edit's own answer, which clears the message line first
+        void controller.apply(edits).then(() => skipped && say(`已粘贴 ${edits.length} 个单元格；${skipped} 个不是填报单元格，未粘贴。`, 'warn'));
       });
       return false;
     },

@@ -69,7 +69,10 @@ export function sheetWidthPx(sheet: SheetModel): number {
   return w;
 }
 
-export function buildLayout(session: PacketSession, sheetName: string): SheetLayout {
+/** what a layout reads of the open packet: the page's mirror of the session (renderer/core/mirror.ts) */
+export type LayoutSource = Pick<PacketSession, 'packet' | 'sheet' | 'getValue'>;
+
+export function buildLayout(session: LayoutSource, sheetName: string): SheetLayout {
   const sheet = session.sheet(sheetName);
   const packet = session.packet;
   const rows = Math.max(sheet.cells.length, 1);

@@ -8,9 +8,12 @@
  * marks.ts (findings → cell marks), navigation.ts (go to a sheet, a cell, a finding).
  */
 import {
-  PacketError, PacketSession,
-  type CellEdit, type CellValue, type EditResult, type Finding,
+  PacketError,
+  type CellEdit, type CellValue, type EditResult, type Finding, type Packet,
 } from '../../shared/index';
+import { CoreGone } from '../core/client';
+import type { SessionMirror } from '../core/mirror';
+import type { AppliedImport, DerivedOut, MirrorUpdate } from '../core/protocol';
 import { lastWriter } from './packet-writer';
 import type { Host, OpenedFile } from '../host/host';
 import { perf } from '../perf';
@@ -29,7 +32,10 @@ export interface DerivedMark {
   agree: 'exact' | 'rounding' | 'blank' | 'no';
 }
 
-export type RecalcReport = ReturnType<PacketSession['recalculateAll']>;
+export interface RecalcReport {
+  changed: { sheet: string; cell: string; before: CellValue; after: CellValue }[];
+  kept: { sheet: string; cell: string; value: CellValue; computed: CellValue; why: '尾数差' | '空白' }[];
+}
 
 /** What the grid of the visible sheet does with a result; registered by the grid component. */
 export interface GridPort {
@@ -45,24 +51,43 @@ export interface GridPort {
 
 class Controller {
   host: Host | null = null;
-  session: PacketSession | null = null;
+  /**
+   * The open packet as the page sees it: a mirror of the session that lives in the core worker
+   * (renderer/core/). Reads are synchronous; every change is a request to the worker, answered in order.
+   */
+  session: SessionMirror | null = null;
   private grid: GridPort | null = null;
   /** the findings and the cells they mark */
   private marksIndex = new MarksIndex(() => this.session?.packet);
   /** 运算 state of the derived cells of a sheet ("r,c" → formula and standing), read lazily, dropped on every edit */
   private derivedCache = new Map<string, Map<string, DerivedMark>>();
+  /** sheets whose derived cells were asked of the worker and have not come yet */
+  private derivedAsked = new Set<string>();
   private autosave: AutosaveSlot = new AutosaveSlot(() => this.host, (): Promise<Uint8Array> => this.file.bytes());
   private file: DocumentFile = new DocumentFile(this, this.autosave);
   private nav = new Navigator(() => this.grid, (f) => this.locate(f));
 
   // ---- opening ----
 
+  /**
+   * Resolves once every change asked of the core worker so far has been answered and shown (the worker
+   * answers in order, so its answer to a no-op request comes after all of them). For tests and for commands
+   * that must read the packet after the edits before them.
+   */
+  async settled(): Promise<void> {
+    const s = this.session;
+    if (!s) return;
+    await s.core.request({ op: 'ping' }).catch(() => undefined);
+    // the answers before it were dispatched in their own callbacks, before this one
+    await new Promise((r) => setTimeout(r, 0));
+  }
+
   async open(file: OpenedFile): Promise<void> {
     return this.file.open(file);
   }
 
   /** Make `session` the open document (after opening, or when an import rebuilt the packet). */
-  install(session: PacketSession, name: string, untitled: boolean, keepSheet = false, recovered = false): void {
+  install(session: SessionMirror, name: string, untitled: boolean, keepSheet = false, recovered = false): void {
     if (this.session !== session) {
       this.session?.destroy();
       // the previous document's recovery file goes with it (its unsaved changes were confirmed away)
@@ -79,6 +104,10 @@ class Controller {
     useUi.setState({ sheets });
     this.marksIndex.reset(session.findings());
     this.derivedCache.clear();
+    // the first sheet's 手工调整 marks came with the open: its first draw is its only one
+    const d = session.initialDerived;
+    session.initialDerived = undefined;
+    if (d) this.derivedCache.set(d.sheet, derivedMap(d.cells));
     const first = sheets.find((s) => s.kind === 'table') ?? sheets[0];
     const st = useUi.getState();
     const keep = keepSheet && (st.activeSheet === NARRATIVE_VIEW || sheets.some((s) => s.name === st.activeSheet));
@@ -157,58 +186,112 @@ class Controller {
 
   // ---- the one edit path ----
 
-  apply(edits: CellEdit[]): void {
+  /**
+   * Every change is a request to the core worker; the worker answers them in the order they were made, and
+   * each answer is dispatched as it comes. The grid does not wait: it shows the worker's values when they come.
+   */
+  private change(request: Parameters<SessionMirror['core']['request']>[0], after: (u: MirrorUpdate) => void): Promise<boolean> {
     const s = this.session;
-    if (!s || !edits.length) return;
-    let result: EditResult;
-    try {
-      result = s.apply(edits);
-    } catch (e) {
-      // the grid must survive whatever the engine throws; the figure simply is not taken
-      say(e instanceof PacketError ? e.message : `修改未生效：${(e as Error).message}`, 'error');
-      return;
-    }
-    this.dispatch(result);
-    // a block edit (paste, fill) over labels and totals says how many it skipped itself; one refused cell says why
-    const refused = result.rejected.filter((r) => r.code !== 'not-input' || edits.length === 1);
-    if (refused.length) say(refused.length === 1 ? refused[0].reason : `${refused.length} 个单元格未修改：${refused[0].reason}`, 'warn');
+    if (!s) return Promise.resolve(false);
+    return s.core.request<MirrorUpdate>(request).then(
+      (u) => {
+        // a reply for a document since replaced is dropped with it
+        if (this.session !== s) return false;
+        this.absorb(u);
+        after(u);
+        return true;
+      },
+      (e: unknown) => {
+        if (this.session !== s) return false;
+        // the grid must survive whatever the engine throws; the figure simply is not taken
+        say(failure(e, '修改未生效'), 'error');
+        return false;
+      },
+    );
   }
 
-  undo(): void {
+  /** the visible sheet, whose derived cells each change brings back with it */
+  private derivedSheet(): { derivedSheet?: string } {
+    const g = this.grid;
+    return g ? { derivedSheet: g.sheet } : {};
+  }
+
+  /** The worker's answer to a change into the mirror and the derived cells' cache; then the usual dispatch. */
+  private absorb(u: MirrorUpdate): void {
+    this.session!.absorb(u);
+    this.derivedCache.clear();
+    if (u.derived) this.derivedCache.set(u.derived.sheet, derivedMap(u.derived.cells));
+    this.dispatch(u.result);
+  }
+
+  /** Fire and forget for the grid; the promise (settled when the worker's answer is shown) is for whoever waits. */
+  apply(edits: CellEdit[]): Promise<boolean> {
+    if (!this.session || !edits.length) return Promise.resolve(false);
+    return this.change({ op: 'apply', edits, ...this.derivedSheet() }, ({ result }) => {
+      // a block edit (paste, fill) over labels and totals says how many it skipped itself; one refused cell says why
+      const refused = result.rejected.filter((r) => r.code !== 'not-input' || edits.length === 1);
+      if (refused.length) say(refused.length === 1 ? refused[0].reason : `${refused.length} 个单元格未修改：${refused[0].reason}`, 'warn');
+    });
+  }
+
+  undo(): Promise<boolean> {
     if (!this.session?.canUndo()) {
       say('没有可以撤销的操作。');
-      return;
+      return Promise.resolve(false);
     }
-    this.structural(() => this.session!.undo()!, '已撤销。');
+    return this.structural({ op: 'undo', ...this.derivedSheet() }, '已撤销。');
   }
 
-  redo(): void {
+  redo(): Promise<boolean> {
     if (!this.session?.canRedo()) {
       say('没有可以重做的操作。');
-      return;
+      return Promise.resolve(false);
     }
-    this.structural(() => this.session!.redo()!, '已重做。');
+    return this.structural({ op: 'redo', ...this.derivedSheet() }, '已重做。');
   }
 
   /** `likeRow`: the row the new one copies its look and input cells from (below the last 科目 row: that row) */
-  insertRows(sheet: string, row: number, count = 1, likeRow?: number): boolean {
-    return this.structural(() => this.session!.insertRows(sheet, row, count, likeRow), `已在 ${sheet} 第 ${row + 1} 行插入 ${count} 行。`);
+  insertRows(sheet: string, row: number, count = 1, likeRow?: number): Promise<boolean> {
+    return this.structural({ op: 'insertRows', sheet, row, count, ...(likeRow === undefined ? {} : { likeRow }), ...this.derivedSheet() }, `已在 ${sheet} 第 ${row + 1} 行插入 ${count} 行。`);
   }
 
-  removeRows(sheet: string, row: number, count = 1): boolean {
-    return this.structural(() => this.session!.removeRows(sheet, row, count), `已删除 ${sheet} 第 ${row + 1} 行。`);
+  removeRows(sheet: string, row: number, count = 1): Promise<boolean> {
+    return this.structural({ op: 'removeRows', sheet, row, count, ...this.derivedSheet() }, `已删除 ${sheet} 第 ${row + 1} 行。`);
   }
 
-  private structural(op: () => EditResult, done: string): boolean {
-    if (!this.session) return false;
-    try {
-      this.dispatch(op());
-      say(done);
-      return true;
-    } catch (e) {
-      say(e instanceof PacketError ? e.message : (e as Error).message, 'error');
-      return false;
-    }
+  private structural(request: Parameters<SessionMirror['core']['request']>[0], done: string): Promise<boolean> {
+    const s = this.session;
+    if (!s) return Promise.resolve(false);
+    return s.core.request<MirrorUpdate>(request).then(
+      (u) => {
+        if (this.session !== s) return false;
+        this.absorb(u);
+        say(done);
+        return true;
+      },
+      (e: unknown) => {
+        if (this.session === s) say(failure(e, '操作未完成'), 'error');
+        return false;
+      },
+    );
+  }
+
+  /**
+   * 确认导入: the plan the worker keeps applied into its session as one undoable step; forms added or replaced
+   * come back among the result's structural sheets. Null when the document was replaced meanwhile.
+   */
+  async applyImport(plan: number, overwrite: boolean, onProgress: (p: unknown) => void): Promise<AppliedImport | null> {
+    const s = this.session;
+    if (!s) return null;
+    const out = await s.core.request<AppliedImport>({ op: 'importApply', plan, overwrite, ...this.derivedSheet() }, onProgress);
+    if (this.session !== s) return null;
+    if (out.update) this.absorb(out.update);
+    return out;
+  }
+
+  /** A packet made on the page (a new year's) becomes the document, built in its own core worker. */
+  openPacket(packet: Packet, name: string): Promise<boolean> {
+    return this.file.openPacket(packet, name);
   }
 
   /** A derived cell's 运算公式 and whether it stands as its formula gives it or is 手工调整. */
@@ -216,42 +299,52 @@ class Controller {
     return this.derivedOf(sheet)?.get(`${row},${col}`) ?? null;
   }
 
+  /**
+   * The derived cells of a sheet, from the cache: each change brings those of the visible sheet back with it.
+   * Another sheet's are asked of the worker once; until they come the sheet shows no 手工调整 marks, and then
+   * its grid draws them.
+   */
   private derivedOf(sheet: string): Map<string, DerivedMark> | null {
     const s = this.session;
     if (!s) return null;
-    let m = this.derivedCache.get(sheet);
-    if (!m) {
-      m = new Map();
-      try {
-        for (const d of s.derivedCells(sheet)) {
-          const k = `${d.row},${d.col}`;
-          const prev = m.get(k);
-          // a cell with two formulas (a 款's row identity and its column sum) is 手工调整 when either disagrees
-          if (!prev || (prev.agree === 'exact' && d.agree !== 'exact')) m.set(k, { formula: `=${d.formula}`, computed: d.computed, agree: d.agree });
-        }
-      } catch {
-        // a sheet the session no longer has: no marks
-      }
-      this.derivedCache.set(sheet, m);
+    const m = this.derivedCache.get(sheet);
+    if (m) return m;
+    if (!this.derivedAsked.has(sheet)) {
+      this.derivedAsked.add(sheet);
+      void s.core.request<DerivedOut[]>({ op: 'derived', sheet }).then(
+        (cells) => {
+          this.derivedAsked.delete(sheet);
+          if (this.session !== s || this.derivedCache.has(sheet)) return;
+          const got = derivedMap(cells);
+          this.derivedCache.set(sheet, got);
+          const g = this.grid;
+          if (g?.sheet === sheet && got.size) g.refreshCells([...got.keys()].map((k) => {
+            const [row, col] = k.split(',').map(Number);
+            return { sheet, row, col };
+          }));
+        },
+        () => this.derivedAsked.delete(sheet),
+      );
     }
-    return m;
+    return null;
   }
 
   /**
    * 运算（全部重算）: every derived cell recomputed from its details in one undoable step. 尾数差 figures (published
    * rounded totals) and blanks the form leaves empty are listed and kept unless `includeRounding`.
    */
-  recalculateAll(includeRounding = false): RecalcReport | null {
+  async recalculateAll(includeRounding = false): Promise<RecalcReport | null> {
     const s = this.session;
     if (!s) return null;
-    let out: RecalcReport;
+    let out: RecalcReport & { update: MirrorUpdate };
     try {
-      out = s.recalculateAll({ includeRounding });
+      out = await s.core.request<RecalcReport & { update: MirrorUpdate }>({ op: 'recalculateAll', includeRounding, ...this.derivedSheet() });
     } catch (e) {
-      say(e instanceof PacketError ? e.message : `运算未完成：${(e as Error).message}`, 'error');
+      if (this.session === s) say(e instanceof PacketError ? e.message : `运算未完成：${(e as Error).message}`, 'error');
       return null;
     }
-    this.dispatch(out.result);
+    if (this.session !== s) return null;
+    this.absorb(out.update);
     const kept = out.kept.length ? `；${out.kept.length} 个尾数差或空白保留原数` : '';
     say(out.changed.length ? `运算完成：重算了 ${out.changed.length} 个单元格${kept}（可撤销）。` : `运算完成：没有需要重算的单元格${kept}。`);
     return out;
@@ -261,17 +354,26 @@ class Controller {
    * 重新审核: every check read again from the engine. The edit path keeps the findings current on its own; this
    * is the accountant's way to see that for themselves (and a safety net), not part of any edit.
    */
-  recheck(): void {
+  async recheck(): Promise<void> {
     const s = this.session;
     if (!s) return;
-    this.marksIndex.reset(s.recheckAll());
+    let list: Finding[];
+    try {
+      list = await s.core.request<Finding[]>({ op: 'recheckAll' });
+    } catch (e) {
+      if (this.session === s) say(`重新审核未完成：${(e as Error).message}`, 'error');
+      return;
+    }
+    if (this.session !== s) return;
+    s.resetFindings(list);
+    this.marksIndex.reset(list);
     const st = useUi.getState();
     useUi.setState({ findings: this.sortedFindings(), editVersion: st.editVersion + 1 });
     this.grid?.refreshMarks();
-    const list = this.marksIndex.list();
-    const errors = list.filter((f) => f.severity === 'error').length;
-    const rounding = list.filter((f) => f.severity !== 'error' && f.rounding).length;
-    say(`重新审核完成：错误 ${errors} 条，提示 ${list.length - errors - rounding} 条，尾数差 ${rounding} 条。`);
+    const all = this.marksIndex.list();
+    const errors = all.filter((f) => f.severity === 'error').length;
+    const rounding = all.filter((f) => f.severity !== 'error' && f.rounding).length;
+    say(`重新审核完成：错误 ${errors} 条，提示 ${all.length - errors - rounding} 条，尾数差 ${rounding} 条。`);
   }
 
   dispatch(result: EditResult): void {
@@ -399,6 +501,7 @@ class Controller {
     const s = this.session;
     if (!s || s.packet.meta[key] === value) return;
     s.packet.meta[key] = value;
+    void s.core.request({ op: 'setMeta', key, value }).catch(() => undefined);
     s.dirty = true;
     useUi.setState({ dirty: true });
     this.pushTitle();
@@ -415,7 +518,25 @@ class Controller {
   }
 }
 
-function sheetEntries(session: PacketSession): SheetEntry[] {
+/** What a failed request says: the engine's own Chinese message, or that the core worker is gone. */
+function failure(e: unknown, what: string): string {
+  if (e instanceof PacketError) return e.message;
+  if (e instanceof CoreGone) return `${what}：后台计算进程意外退出，本公开包无法继续编辑。请重新打开公开包；已自动保存的修改可在重新启动本软件时恢复。`;
+  return `${what}：${(e as Error).message}`;
+}
+
+function derivedMap(cells: DerivedOut[]): Map<string, DerivedMark> {
+  const m = new Map<string, DerivedMark>();
+  for (const d of cells) {
+    const k = `${d.row},${d.col}`;
+    const prev = m.get(k);
+    // a cell with two formulas (a 款's row identity and its column sum) is 手工调整 when either disagrees
+    if (!prev || (prev.agree === 'exact' && d.agree !== 'exact')) m.set(k, { formula: `=${d.formula}`, computed: d.computed, agree: d.agree });
+  }
+  return m;
+}
+
+function sheetEntries(session: SessionMirror): SheetEntry[] {
   return session.packet.sheets
     .filter((s) => !s.hidden)
     .map((s) => ({ name: s.name, kind: s.kind, title: sheetTitle(s.cells) }));

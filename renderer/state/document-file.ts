@@ -1,11 +1,12 @@
 /**
- * Opening and saving the document: bytes read into a packet (its engine cost tried in a worker first) and a
- * session built; the packet written to bytes (in a worker) and saved through the host, which writes atomically
- * and keeps the previous version.
+ * Opening and saving the document: the bytes go to a new core worker (renderer/core/), which reads the packet
+ * and builds its session under the load time limit while the page stays responsive; the packet is written to
+ * bytes by that worker and saved through the host, which writes atomically and keeps the previous version.
  */
-import { PacketError, PacketSession, readPacket, type Packet } from '../../shared/index';
+import { PacketError, type Packet } from '../../shared/index';
+import type { SessionMirror } from '../core/mirror';
+import { openInCore } from '../core/open';
 import type { AutosaveSlot } from './autosave';
-import { checkEngineCost } from './engine-probe';
 import { packetBytes } from './packet-writer';
 import type { Host, OpenedFile } from '../host/host';
 import { perf } from '../perf';
@@ -14,8 +15,8 @@ import { say, useUi } from './store';
 /** What opening and saving need of the controller. */
 export interface DocumentOwner {
   readonly host: Host | null;
-  readonly session: PacketSession | null;
-  install(session: PacketSession, name: string, untitled: boolean, keepSheet?: boolean, recovered?: boolean): void;
+  readonly session: SessionMirror | null;
+  install(session: SessionMirror, name: string, untitled: boolean, keepSheet?: boolean, recovered?: boolean): void;
   pushTitle(): void;
 }
 
@@ -34,19 +35,9 @@ export class DocumentFile {
     // the last message ("已打开「…」") must not stand as the progress line of this open
     useUi.setState({ status: 'loading', loadError: '', message: '' });
     perf.phase('read-start');
-    let packet: Packet;
+    let session: SessionMirror;
     try {
-      packet = await readPacket(file.bytes, `文件「${file.name}」`);
-      perf.phase('read-done');
-      // a packet whose formulas would compute for minutes is tried in a worker first (engine-probe.ts)
-      await checkEngineCost(packet, `文件「${file.name}」`, (m) => say(m));
-    } catch (e) {
-      this.failOpen(e);
-      return;
-    }
-    let session: PacketSession;
-    try {
-      session = new PacketSession(packet);
+      session = await openInCore({ bytes: file.bytes }, `文件「${file.name}」`, (m) => say(m));
       perf.phase('session-done');
     } catch (e) {
       this.failOpen(e);
@@ -67,9 +58,22 @@ export class DocumentFile {
     }
   }
 
-  /** The open packet as file bytes. */
+  /** A packet made on the page (a new year's) opened as the document, in its own core worker. */
+  async openPacket(packet: Packet, name: string): Promise<boolean> {
+    useUi.setState({ status: 'loading', loadError: '', message: '' });
+    try {
+      const session = await openInCore({ packet }, `公开包「${name}」`, (m) => say(m));
+      this.owner.install(session, name, true, false);
+      return true;
+    } catch (e) {
+      this.failOpen(e);
+      return false;
+    }
+  }
+
+  /** The open packet as file bytes, written by its core worker. */
   async bytes(): Promise<Uint8Array> {
-    return packetBytes(this.owner.session!.toPacket());
+    return packetBytes(this.owner.session!);
   }
 
   async save(saveAs = false): Promise<boolean> {

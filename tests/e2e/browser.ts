@@ -85,11 +85,21 @@ export async function typeInto(page: Page, addr: string, text: string): Promise<
   }
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => !window.__juesuan!.hot()!.getActiveEditor()?.isOpened());
+  await settled(page);
+}
+
+/**
+ * Wait until every change asked of the core worker so far is answered and shown: edits apply in the worker
+ * (renderer/core/), so a read right after a key or a click must wait for them, as the accountant's eye does.
+ */
+export async function settled(page: Page): Promise<void> {
+  await page.evaluate(() => window.__juesuan!.controller.settled());
 }
 
 /** The session's value of a cell on the visible sheet (or `sheet`). */
 export async function value(page: Page, addr: string, sheet?: string): Promise<unknown> {
   const [r, c] = rc(addr);
+  await settled(page);
   return page.evaluate(([row, col, s]) => {
     const j = window.__juesuan!;
     return j.controller.value((s as string) || j.ui.getState().activeSheet, row as number, col as number);
@@ -99,6 +109,7 @@ export async function value(page: Page, addr: string, sheet?: string): Promise<u
 /** What the grid shows in a cell (scrolled into view first). */
 export async function shown(page: Page, addr: string): Promise<string> {
   const [r, c] = rc(addr);
+  await settled(page);
   return page.evaluate(([row, col]) => {
     const hot = window.__juesuan!.hot()!;
     hot.scrollViewportTo({ row, col });
@@ -116,6 +127,7 @@ export interface UiFinding {
 }
 
 export async function findings(page: Page): Promise<UiFinding[]> {
+  await settled(page);
   return page.evaluate(() =>
     window.__juesuan!.ui.getState().findings.map((f) => ({ rule: f.rule, severity: f.severity, rounding: f.rounding, sheet: f.sheet, message: f.message })),
   );
@@ -142,6 +154,7 @@ export async function pasteText(page: Page, text: string): Promise<void> {
     const ev = new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true });
     (document.activeElement ?? document.body).dispatchEvent(ev);
   }, text);
+  await settled(page);
 }
 
 export async function shot(page: Page, name: string): Promise<string> {

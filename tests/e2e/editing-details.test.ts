@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, findings, launch, openEditor, select, shown, showSheet, typeInto, value, type OpenedPage } from './browser';
+import { ARTIFACTS, findings, launch, openEditor, select, shown, settled, showSheet, typeInto, value, type OpenedPage } from './browser';
 
 let browser: Browser;
 let opened: OpenedPage;
@@ -29,15 +29,17 @@ const statusCounts = () => page.locator('[data-testid="status-counts"]').textCon
 const panelCount = (id: string) => page.locator(`[data-testid="${id}"]`).textContent();
 
 interface PageSession {
-  derivedCells(sheet: string): { row: number; col: number }[];
+  /** asked of the core worker, where the session lives */
+  derivedCells(sheet: string): Promise<{ row: number; col: number }[]>;
   getValue(sheet: string, row: number, col: number): unknown;
 }
 
 /** The derived cells of a sheet with their values, as "row,col" → value. */
-function derivedValues(sheet: string): Promise<Record<string, unknown>> {
-  return page.evaluate((sh) => {
+async function derivedValues(sheet: string): Promise<Record<string, unknown>> {
+  await settled(page);
+  return page.evaluate(async (sh) => {
     const s = window.__juesuan!.controller.session as unknown as PageSession;
-    return Object.fromEntries(s.derivedCells(sh).map((d) => [`${d.row},${d.col}`, s.getValue(sh, d.row, d.col)]));
+    return Object.fromEntries((await s.derivedCells(sh)).map((d) => [`${d.row},${d.col}`, s.getValue(sh, d.row, d.col)]));
   }, sheet);
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findings, launch, openEditor, pasteText, select, shot, showSheet, typeInto, value, type OpenedPage } from './browser';
+import { findings, launch, openEditor, pasteText, settled, select, shot, showSheet, typeInto, value, type OpenedPage } from './browser';
 
 let browser: Browser;
 let opened: OpenedPage;
@@ -32,7 +32,8 @@ interface KindCell {
 
 interface PageSession {
   packet: { sheets: { name: string; kind: string; hidden: boolean; merges: string[]; cells: ({ input?: boolean; kind?: string; f?: string } | null)[][] }[] };
-  derivedCells(sheet: string): { row: number; col: number; agree: string; formula: string }[];
+  /** asked of the core worker, where the session lives */
+  derivedCells(sheet: string): Promise<{ row: number; col: number; agree: string; formula: string }[]>;
   getValue(sheet: string, row: number, col: number): unknown;
 }
 
@@ -72,9 +73,10 @@ async function kindCells(sheetKinds: string[]): Promise<KindCell[]> {
 
 /** The derived cells of a sheet that stand exactly as their formula gives them. */
 async function exactDerived(sheet: string): Promise<string[]> {
-  return page.evaluate((sh) => {
+  await settled(page);
+  return page.evaluate(async (sh) => {
     const s = window.__juesuan!.controller.session as unknown as PageSession;
-    return s.derivedCells(sh).filter((d) => d.agree === 'exact').map((d) => `${d.row},${d.col}`);
+    return (await s.derivedCells(sh)).filter((d) => d.agree === 'exact').map((d) => `${d.row},${d.col}`);
   }, sheet);
 }
 

@@ -56,6 +56,8 @@ describe('出错说明', () => {
     await page.click('button[data-cmd="export"]');
     await exported;
     expect(await page.locator('[data-testid="export-confirm"]').count()).toBe(0);
+    // the export goes on after its first file (the 情况说明 follows the workbook): its last download must not be taken for the report's
+    await page.waitForFunction(() => /已导出/.test(window.__juesuan!.ui.getState().message), undefined, { timeout: 120_000 });
 
     // 全审: the 审核报告 with the 出错说明 column
     const reportDl = page.waitForEvent('download');

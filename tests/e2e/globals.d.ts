@@ -38,6 +38,8 @@ declare global {
         readonly autosaveWrites: number;
         readonly packetWriter: string;
         flushAutosave(): Promise<void>;
+        /** every change asked of the core worker so far answered and shown */
+        settled(): Promise<void>;
         session: { packet: { sheets: { name: string; cells: unknown[][] }[] } } | null;
       };
       hot(): HotInstance | null;

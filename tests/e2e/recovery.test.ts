@@ -196,7 +196,8 @@ describe('autosave and recovery', () => {
     expect(offers).toHaveLength(1);
     expect(offers[0]).toContain('损坏的公开包.xlsx');
     await page.locator('[data-testid="recovery-offer"] button', { hasText: '恢复' }).click();
-    await expect.poll(() => page.locator('[data-testid="status-message"]').textContent()).toMatch(/损坏的公开包\.xlsx/);
+    // the bytes are read in a new core worker (renderer/core/), which loads its modules first: more than poll's default second
+    await expect.poll(() => page.locator('[data-testid="status-message"]').textContent(), { timeout: 30_000 }).toMatch(/损坏的公开包\.xlsx/);
     expect(await page.locator('[data-testid="status-message"]').getAttribute('class')).toContain('error');
     expect(await value(page, 'C7', '公开01表')).toBe(3284.9);
     await editAndAutosave(page);
