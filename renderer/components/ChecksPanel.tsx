@@ -4,7 +4,7 @@
  * (stored in the packet, shared/report/explanations.ts): 已说明 while its figures are unchanged, 待复核 when they
  * change. Errors take none: they must be corrected. 全审 (toolbar) writes the 审核报告 with every finding.
  */
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { create } from 'zustand';
 import type { Finding } from '../../shared/index';
 import { explainFindings, setExplanation, type ExplainedFinding } from '../../shared/report/index';
@@ -146,7 +146,8 @@ export async function runFullAudit(): Promise<void> {
   }
 }
 
-export function ChecksPanel() {
+/** Memoised: it reads the store itself; a re-render of the window (an open's progress line) must not redo it. */
+export const ChecksPanel = memo(function ChecksPanel() {
   const findings = useUi((s) => s.findings);
   const sheets = useUi((s) => s.sheets);
   const roundingOpen = useUi((s) => s.roundingOpen);
@@ -223,4 +224,4 @@ export function ChecksPanel() {
       </div>
     </aside>
   );
-}
+});

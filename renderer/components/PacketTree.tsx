@@ -1,5 +1,5 @@
 /** The packet tree: 概况, the 公开表, the 自评表 (searchable), 情况说明 — each with its error/warning badge. */
-import { useMemo, type KeyboardEvent } from 'react';
+import { memo, useMemo, type KeyboardEvent } from 'react';
 import { openSheetByKeyboard } from './SheetTabs';
 import { currentHot } from '../grid/SheetGrid';
 import type { Finding } from '../../shared/index';
@@ -98,7 +98,8 @@ function sum(list: SheetEntry[], counts: Map<string, Counts>): Counts {
   return t;
 }
 
-export function PacketTree() {
+/** Memoised: it reads the store itself; a re-render of the window (an open's progress line) must not redo it. */
+export const PacketTree = memo(function PacketTree() {
   const sheets = useUi((s) => s.sheets);
   const findings = useUi((s) => s.findings);
   const active = useUi((s) => s.activeSheet);
@@ -193,4 +194,4 @@ export function PacketTree() {
       )}
     </nav>
   );
-}
+});

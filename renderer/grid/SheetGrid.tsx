@@ -326,6 +326,7 @@ function makeSettings(layout: SheetLayout): HotTableProps {
       // no scroll: a wide merged input would push the labels on the left out of view
       hot.selectCell(first.row, first.col, first.row, first.col, false);
     }
+    performance.mark('grid-build-end');
     requestAnimationFrame(() => perf.loaded());
   }
 
@@ -341,7 +342,11 @@ function firstInput(layout: SheetLayout): { row: number; col: number } {
 
 export const SheetGrid = memo(function SheetGrid({ sheet }: { sheet: string }) {
   // keyed by sheet and layout version in the parent: one layout and one settings object per instance
-  const settings = useMemo(() => makeSettings(buildLayout(controller.session!, sheet)), [sheet]);
+  const settings = useMemo(() => {
+    // the grid's build, from its layout to Handsontable's first draw, is named in the Long Tasks record (tests/e2e/long-tasks)
+    performance.mark('grid-build-start');
+    return makeSettings(buildLayout(controller.session!, sheet));
+  }, [sheet]);
   return <HotTable {...settings} />;
 });
 
