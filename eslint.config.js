@@ -12,7 +12,7 @@ const forbiddenInShared = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'release/**', 'dist/**', 'dist-electron/**', 'dist-cli/**', 'scratch/**', 'tests/artifacts/**', 'test-results/**'] },
+  { ignores: ['node_modules/**', 'release/**', 'dist/**', 'dist-electron/**', 'dist-cli/**', 'dist-start/**', 'scratch/**', 'tests/artifacts/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
