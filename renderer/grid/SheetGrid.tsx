@@ -29,6 +29,8 @@ export const LICENSE_KEY: string = (import.meta.env.VITE_HOT_LICENSE as string |
 const EDIT_SOURCES = new Set<string>(['edit', 'CopyPaste.paste', 'CopyPaste.cut', 'Autofill.fill', 'populateFromArray', 'ContextMenu.clearColumn']);
 
 let liveHot: HotInstance | null = null;
+/** how long an edit's draw waits for the core worker's answer before the grid draws what was typed */
+const RENDER_WAIT_MS = 200;
 
 /** The grid instance on screen (tests and the benchmark read values through it: rows off screen have no DOM). */
 export function currentHot(): HotInstance | null {
@@ -115,8 +117,6 @@ function makeSettings(layout: SheetLayout): HotTableProps {
   const selRow = (hot: HotInstance) => selectedBlock(hot)?.top ?? -1;
   const canInsert = (r: number) => !!ops && r >= ops.first && r <= ops.last;
   let port: GridPort | null = null;
-  /** true while the session applies an edit from beforeChange: Handsontable renders after the hook */
-  let deferRender = false;
 
   function cellRenderer(this: unknown, hot: HotInstance, td: HTMLTableCellElement, row: number, col: number, prop: string | number, value: unknown, cp: CellProperties) {
     baseRenderer.call(this, hot, td, row, col, prop, value, cp);
@@ -222,18 +222,27 @@ function makeSettings(layout: SheetLayout): HotTableProps {
         at.push(i);
       });
       if (!edits.length) return false;
-      // The session decides, synchronously: the grid then shows the session's values (parsed, or unchanged
-      // when refused) and Handsontable draws once, with every cell the edit changed already in place.
-      deferRender = true;
-      try {
-        controller.apply(edits);
-      } finally {
-        deferRender = false;
-      }
-      for (const i of at) {
-        const ch = changes[i]!;
-        ch[3] = layout.data[ch[0]][ch[1] as number];
-      }
+      // The session (in the core worker) decides: the grid shows its values (parsed, or unchanged when refused)
+      // when it answers, a few milliseconds later. Handsontable's own draw after this edit waits for that
+      // answer, so it draws once with every cell the edit changed in place: drawing first and again on the
+      // answer doubled the keystroke's cost on the page. Until the answer the cell holds what was typed; an
+      // answer that does not come within RENDER_WAIT_MS lets the grid draw anyway.
+      const hot = liveHot && !liveHot.isDestroyed ? liveHot : null;
+      hot?.suspendRender();
+      let resumed = false;
+      const resume = () => {
+        if (resumed) return;
+        resumed = true;
+        if (hot && !hot.isDestroyed) hot.resumeRender();
+      };
+      const timer = setTimeout(resume, RENDER_WAIT_MS);
+      void controller.apply(edits).finally(() => {
+        clearTimeout(timer);
+        resume();
+      });
+      at.forEach((i, k) => {
+        changes[i]![3] = edits[k].value;
+      });
       return undefined;
     },
     beforePaste(data: unknown[][], coords: RangeType[]) {
@@ -293,11 +302,11 @@ function makeSettings(layout: SheetLayout): HotTableProps {
           if (c.row >= layout.rows || c.col >= layout.cols) continue;
           layout.data[c.row][c.col] = controller.value(sheet, c.row, c.col);
         }
-        // inside beforeChange Handsontable renders right after; elsewhere (paste, undo) draw once now
-        if (!deferRender) hot.render();
+        // after a typed edit the grid's draw is suspended until this answer (beforeChange): this is that one draw
+        hot.render();
       },
       refreshMarks() {
-        if (!deferRender) hot.render();
+        hot.render();
       },
       select(row, col, row2, col2, focus) {
         hot.selectCell(row, col, row2, col2, true, false);
