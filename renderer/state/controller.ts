@@ -190,7 +190,7 @@ class Controller {
    * Every change is a request to the core worker; the worker answers them in the order they were made, and
    * each answer is dispatched as it comes. The grid does not wait: it shows the worker's values when they come.
    */
-  private change(request: Parameters<SessionMirror['core']['request']>[0], after: (u: MirrorUpdate) => void): Promise<boolean> {
+  private change(request: Parameters<SessionMirror['core']['request']>[0], after: (u: MirrorUpdate) => void, failed = '修改未生效'): Promise<boolean> {
     const s = this.session;
     if (!s) return Promise.resolve(false);
     return s.core.request<MirrorUpdate>(request).then(
@@ -204,7 +204,7 @@ class Controller {
       (e: unknown) => {
         if (this.session !== s) return false;
         // the grid must survive whatever the engine throws; the figure simply is not taken
-        say(failure(e, '修改未生效'), 'error');
+        say(failure(e, failed), 'error');
         return false;
       },
     );
@@ -260,20 +260,7 @@ class Controller {
   }
 
   private structural(request: Parameters<SessionMirror['core']['request']>[0], done: string): Promise<boolean> {
-    const s = this.session;
-    if (!s) return Promise.resolve(false);
-    return s.core.request<MirrorUpdate>(request).then(
-      (u) => {
-        if (this.session !== s) return false;
-        this.absorb(u);
-        say(done);
-        return true;
-      },
-      (e: unknown) => {
-        if (this.session === s) say(failure(e, '操作未完成'), 'error');
-        return false;
-      },
-    );
+    return this.change(request, () => say(done), '操作未完成');
   }
 
   /**
