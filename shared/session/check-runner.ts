@@ -422,35 +422,24 @@ function messageDeps(exprs: string[]): Dep[] | 'all' {
  * readings are then the largest of their APPROXSTATE values); undefined for any other formula.
  */
 function approxArgs(f: string): string[] | undefined {
-  if (!/^=AND\(APPROX\(/.test(f) || !wholeCall(f.slice(1))) return undefined;
-  const body = f.slice(5, -1);
-  const args: string[] = [];
-  let depth = 0;
-  let quote = '';
-  let start = 0;
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i];
-    if (quote) {
-      if (ch === quote) quote = '';
-      continue;
-    }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    else if (ch === ',' && depth === 0) {
-      args.push(body.slice(start, i));
-      start = i + 1;
-    }
-  }
-  args.push(body.slice(start));
-  return args.every((a) => a.startsWith('APPROX(') && wholeCall(a)) ? args : undefined;
+  if (!/^=AND\(APPROX\(/.test(f)) return undefined;
+  const call = callAt(f, 4);
+  if (!call || call.end !== f.length - 1) return undefined;
+  return call.args.every((a) => a.startsWith('APPROX(') && wholeCall(a)) ? call.args : undefined;
 }
 
 /** "APPROX(…)" is a single call: its opening parenthesis closes at the very end (strings skipped). */
 function wholeCall(f: string): boolean {
-  const open = f.indexOf('(');
+  return callAt(f, f.indexOf('('))?.end === f.length - 1;
+}
+
+/** The call whose opening parenthesis is at `open`: its top-level arguments and where it closes (strings skipped). */
+function callAt(f: string, open: number): { args: string[]; end: number } | undefined {
+  if (open < 0 || f[open] !== '(') return undefined;
+  const args: string[] = [];
   let depth = 0;
   let quote = '';
+  let start = open + 1;
   for (let i = open; i < f.length; i++) {
     const ch = f[i];
     if (quote) {
@@ -459,9 +448,15 @@ function wholeCall(f: string): boolean {
     }
     if (ch === '"' || ch === "'") quote = ch;
     else if (ch === '(') depth++;
-    else if (ch === ')' && --depth === 0) return i === f.length - 1;
+    else if (ch === ',' && depth === 1) {
+      args.push(f.slice(start, i));
+      start = i + 1;
+    } else if (ch === ')' && --depth === 0) {
+      args.push(f.slice(start, i));
+      return { args, end: i };
+    }
   }
-  return false;
+  return undefined;
 }
 
 function touches(deps: Dep[], changed: ChangedCell[]): boolean {
